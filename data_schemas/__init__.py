@@ -1,0 +1,1 @@
+"""Data contracts: pandera schemas for every raw table and the built panel, and the codebook."""

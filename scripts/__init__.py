@@ -1,0 +1,1 @@
+"""The command-line interface ``chokepoint`` and the built-in studies."""
