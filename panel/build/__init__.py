@@ -1,0 +1,1 @@
+"""The firm-year panel builder: merge, filters, winsorizing, derived variables, treatment timing."""
