@@ -110,7 +110,10 @@ patent_counts = pa.DataFrameSchema(
     name="patent_counts",
 )
 
-#: patent-level records aggregated to firm-year (see panel.sources.patents)
+#: patent-level records aggregated to firm-year (see panel.sources.patents); counts are zero
+#: in the years between a firm's first and last record; ``semiconductor_patent_share`` is
+#: firm-level (the same in every year of a firm): the share of its records applied for
+#: before the cutoff whose IPC starts with H01L or H10
 patent_firm_year = pa.DataFrameSchema(
     {
         "firm_id": FIRM_ID,
@@ -121,6 +124,7 @@ patent_firm_year = pa.DataFrameSchema(
         "invention_grant": COUNT,
         "utility_grant": COUNT,
         "design_grant": COUNT,
+        "semiconductor_patent_share": pa.Column(float, pa.Check.in_range(0, 1), nullable=True),
     },
     unique=["firm_id", "year"],
     name="patent_firm_year",
@@ -146,12 +150,19 @@ suppliers = pa.DataFrameSchema(
         "firm_id": FIRM_ID,
         "year": YEAR,
         "rank": pa.Column(int, pa.Check.in_range(1, 5), nullable=False),
-        "supplier_name": TEXT,
+        "supplier_name": OPTIONAL_TEXT,
         "country": OPTIONAL_TEXT,
         "purchase_share": pa.Column(float, pa.Check.in_range(0, 100), nullable=True),
+        "is_masked": pa.Column(bool, nullable=False),
+        "is_foreign": pa.Column("boolean", nullable=True),
     },
     unique=["firm_id", "year", "rank"],
     name="suppliers",
+    description=(
+        "Top-five supplier disclosures, one row per firm, year and rank. country is an "
+        "ISO 3166 alpha-2 code where recognised (CN for mainland China); is_masked flags "
+        "placeholder names; is_foreign is missing when masked or the country is unknown."
+    ),
 )
 
 sanctions = pa.DataFrameSchema(
@@ -175,7 +186,7 @@ designations = pa.DataFrameSchema(
     {
         "firm_id": FIRM_ID,
         "program": TEXT,
-        "batch": pa.Column(int, nullable=True),
+        "batch": pa.Column("Int64", nullable=True),
         "year": YEAR,
     },
     unique=["firm_id", "program"],
@@ -193,6 +204,7 @@ RAW_SCHEMAS: dict[str, pa.DataFrameSchema] = {
         market_value,
         subsidies,
         patent_counts,
+        patent_firm_year,
         patent_records,
         suppliers,
         sanctions,

@@ -251,3 +251,19 @@ LAYOUTS: dict[str, Layout] = {
         DESIGNATIONS,
     )
 }
+
+#: canonical fields an export may leave out (they are read as missing);
+#: every other field of a layout is required
+OPTIONAL_FIELDS: dict[str, frozenset[str]] = {
+    "company": frozenset({"industry_name", "province", "ownership", "status", "status_date"}),
+    "annual_info": frozenset({"industry"}),
+    "balance_sheet": frozenset({"cash", "current_assets"}),
+    "income_statement": frozenset({"operating_cost", "rd_expense"}),
+    "market_value": frozenset({"market_value"}),
+    "patent_records": frozenset({"grant_date", "ipc"}),
+    "patent_firm_year": frozenset({"semiconductor_patent_share"}),
+    "suppliers": frozenset({"country"}),
+    "sanctions": frozenset({"announcement_date", "rule"}),
+    "huawei_suppliers": frozenset({"company"}),
+    "designations": frozenset({"batch"}),
+}
