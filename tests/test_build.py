@@ -257,3 +257,42 @@ def test_save_refuses_to_overwrite(tables, tmp_path):
         panel.save(tmp_path / "panel.parquet")
     assert (tmp_path / "panel.parquet").read_bytes() == before
     panel.save(tmp_path / "panel.parquet", force=True)
+
+
+def test_named_sample_and_its_log(tables):
+    from panel.samples import select_sample
+
+    panel = select_sample(build_panel(tables), "upstream")
+    kept = set(zip(panel.data["firm_id"], panel.data["year"]))
+    assert kept == {("000001", 2017), ("000001", 2021), ("000003", 2019)}, "000001 is C38 (downstream) in 2019 only"
+    assert panel.sample == "upstream"
+    dropped = panel.drop_log[panel.drop_log["reason"] == "outside sample 'upstream'"]
+    assert set(zip(dropped["firm_id"], dropped["year"])) == {("000001", 2019), ("600001", 2020)}
+
+
+def test_sample_from_file(tables, tmp_path):
+    from panel.samples import select_sample
+
+    ids = tmp_path / "firms.csv"
+    ids.write_text("Stkcd,name\n1,a\n600001,b\n", encoding="utf-8")
+    panel = select_sample(build_panel(tables), str(ids))
+    assert set(panel.data["firm_id"]) == {"000001", "600001"}
+
+
+def test_sample_errors(tables, tmp_path):
+    from panel.samples import select_sample
+
+    panel = build_panel(tables)
+    with pytest.raises(InputError) as caught:
+        select_sample(panel, "hightech")
+    assert caught.value.message.startswith("unknown sample 'hightech'; choose from all, high_tech, manufacturing")
+    with pytest.raises(InputError) as caught:
+        select_sample(panel, "star")
+    assert caught.value.message == "sample 'star' is empty: no firm-year of the panel is in it; choose another sample"
+    bad = tmp_path / "ids.txt"
+    bad.write_text("000001\nabc\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        select_sample(panel, str(bad))
+    assert caught.value.message == (
+        f"{bad}: not a firm id (up to six digits) (row 2); write one stock code per line, or a CSV with a firm_id column"
+    )
