@@ -3,10 +3,24 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from data_schemas.errors import InputError
+
+
+def refuse_existing(paths: Iterable[str | Path], *, force: bool = False) -> None:
+    """Raise if any of ``paths`` exists and overwriting was not asked for.
+
+    Commands call this before long work, so a run that would fail to save
+    fails at once.
+    """
+    existing = [Path(p) for p in paths if Path(p).exists()]
+    if existing and not force:
+        raise InputError(
+            f"{existing[0]} already exists",
+            fix="pass --force to overwrite it, or choose another output path",
+        )
 
 
 def write_atomically(targets: Mapping[Path, Callable[[Path], None]], *, force: bool = False) -> list[Path]:
@@ -29,12 +43,7 @@ def write_atomically(targets: Mapping[Path, Callable[[Path], None]], *, force: b
         The targets written.
     """
     paths = [Path(p) for p in targets]
-    existing = [p for p in paths if p.exists()]
-    if existing and not force:
-        raise InputError(
-            f"{existing[0]} already exists",
-            fix="pass --force to overwrite it, or choose another output path",
-        )
+    refuse_existing(paths, force=force)
     for path in paths:
         path.parent.mkdir(parents=True, exist_ok=True)
     temporaries = {path: path.with_name(f".{path.name}.tmp{os.getpid()}") for path in paths}
