@@ -110,10 +110,8 @@ patent_counts = pa.DataFrameSchema(
     name="patent_counts",
 )
 
-#: patent-level records aggregated to firm-year (see panel.sources.patents); counts are zero
-#: in the years between a firm's first and last record; ``semiconductor_patent_share`` is
-#: firm-level (the same in every year of a firm): the share of its records applied for
-#: before the cutoff whose IPC starts with H01L or H10
+#: patent-level records aggregated to firm-year (see panel.sources.patents): one row per
+#: firm-year with at least one application or grant; a firm-year absent here had none
 patent_firm_year = pa.DataFrameSchema(
     {
         "firm_id": FIRM_ID,
@@ -124,10 +122,21 @@ patent_firm_year = pa.DataFrameSchema(
         "invention_grant": COUNT,
         "utility_grant": COUNT,
         "design_grant": COUNT,
-        "semiconductor_patent_share": pa.Column(float, pa.Check.in_range(0, 1), nullable=True),
     },
     unique=["firm_id", "year"],
     name="patent_firm_year",
+)
+
+#: firm-level, from the same records: the share of a firm's patent records applied for
+#: before the cutoff whose IPC starts with H01L or H10 (semiconductor devices)
+semiconductor_share = pa.DataFrameSchema(
+    {
+        "firm_id": FIRM_ID,
+        "n_records_pre": pa.Column(int, pa.Check.ge(0), nullable=False),
+        "semiconductor_patent_share": pa.Column(float, pa.Check.in_range(0, 1), nullable=True),
+    },
+    unique=["firm_id"],
+    name="semiconductor_share",
 )
 
 PATENT_TYPES = ["invention", "utility_model", "design"]
@@ -205,6 +214,7 @@ RAW_SCHEMAS: dict[str, pa.DataFrameSchema] = {
         subsidies,
         patent_counts,
         patent_firm_year,
+        semiconductor_share,
         patent_records,
         suppliers,
         sanctions,

@@ -261,7 +261,6 @@ OPTIONAL_FIELDS: dict[str, frozenset[str]] = {
     "income_statement": frozenset({"operating_cost", "rd_expense"}),
     "market_value": frozenset({"market_value"}),
     "patent_records": frozenset({"grant_date", "ipc"}),
-    "patent_firm_year": frozenset({"semiconductor_patent_share"}),
     "suppliers": frozenset({"country"}),
     "sanctions": frozenset({"announcement_date", "rule"}),
     "huawei_suppliers": frozenset({"company"}),
