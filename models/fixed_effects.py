@@ -123,32 +123,33 @@ def absorb(design: Design) -> tuple[np.ndarray, np.ndarray, list[int]]:
 
 
 def fe_dof(fixed_effects: tuple[np.ndarray, ...], nested_in: tuple[np.ndarray, ...] = ()) -> int:
-    """Degrees of freedom of the absorbed fixed effects, as reghdfe counts them.
+    """Degrees of freedom of the absorbed fixed effects and intercept, as reghdfe counts them.
 
-    The first fixed effect counts all its levels; the second its levels less the
-    number of connected components of the two (exact); each further one its
-    levels less one (the approximation fixest makes).  A fixed effect nested in
-    one of ``nested_in`` (each of its levels inside a single cluster) is not
-    counted.  Without fixed effects the intercept counts one.
+    Fixed effects nested in one of ``nested_in`` (each of their levels inside a
+    single cluster) are left out, as reghdfe and fixest do for clustered
+    standard errors.  Of the others, the first counts its levels, the second
+    its levels less the number of connected components of the two (exact, so
+    equal to the rank of the dummy variables), each further one its levels less
+    one (fixest's approximation).  The intercept is always counted: without any
+    counted fixed effect it adds one.
 
     Examples
     --------
     >>> import numpy as np
     >>> firm, year = np.array([0, 0, 1, 1, 2, 2]), np.array([0, 1, 0, 1, 0, 1])
-    >>> fe_dof((firm, year)), fe_dof((firm, year), nested_in=(firm,))
-    (4, 1)
+    >>> fe_dof((firm, year)), fe_dof((firm, year), nested_in=(firm,)), fe_dof(())
+    (4, 2, 1)
     """
-    if not fixed_effects:
+    counted = [fe for fe in fixed_effects if not any(is_nested(fe, cluster) for cluster in nested_in)]
+    if not counted:
         return 1
     total = 0
-    for position, fe in enumerate(fixed_effects):
-        if any(is_nested(fe, cluster) for cluster in nested_in):
-            continue
+    for position, fe in enumerate(counted):
         levels = int(fe.max()) + 1
         if position == 0:
             redundant = 0
         elif position == 1:
-            redundant = _components(fixed_effects[0], fe)
+            redundant = _components(counted[0], fe)
         else:
             redundant = 1
         total += levels - redundant
