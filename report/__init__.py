@@ -1,0 +1,1 @@
+"""Tables and figures: one Table model, renderers for LaTeX, Markdown, HTML, CSV/JSON, and figures."""

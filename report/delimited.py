@@ -1,0 +1,30 @@
+"""CSV (the formatted cells) and JSON (the numbers) renderings."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from report.grid import Grid
+from report.table import Table
+
+
+def csv_text(grid: Grid) -> str:
+    """The formatted table as CSV: a header row of dependent variables, then one row per grid row."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["", *(name for name, span in grid.column_groups for _ in range(span))])
+    if grid.column_titles:
+        writer.writerow(["", *grid.column_titles])
+    writer.writerow(["", *grid.column_numbers])
+    for row in grid.rows:
+        writer.writerow([row.label, *row.cells])
+    for note in grid.notes:
+        writer.writerow([note])
+    return out.getvalue()
+
+
+def json_text(table: Table) -> str:
+    """The table's numbers and labels as JSON (unformatted, full precision)."""
+    return json.dumps(table.to_dict(), ensure_ascii=False, indent=2, allow_nan=True) + "\n"

@@ -1,0 +1,43 @@
+"""One entry point from a Table to text in any supported format."""
+
+from __future__ import annotations
+
+from report import delimited, html, latex, markdown
+from report.grid import to_grid
+from report.style import Style
+from report.table import Table
+from data_schemas.errors import InputError
+
+#: format name -> file suffix
+FORMATS: dict[str, str] = {"latex": ".tex", "md": ".md", "html": ".html", "csv": ".csv", "json": ".json"}
+
+
+def render(table: Table, fmt: str, *, style: Style | None = None, standalone: bool = False) -> str:
+    """Render ``table`` as ``fmt``.
+
+    Parameters
+    ----------
+    table : Table
+        The table.
+    fmt : {"latex", "md", "html", "csv", "json"}
+        Output format.
+    style : Style, optional
+        Stars, second row and digits (ignored by ``json``, which keeps the numbers).
+    standalone : bool
+        LaTeX only: a complete document instead of a fragment for ``\\input``.
+
+    Raises
+    ------
+    InputError
+        For an unknown format, or ``standalone`` with a format other than LaTeX.
+    """
+    if fmt not in FORMATS:
+        raise InputError(f"unknown table format {fmt!r}", fix=f"choose from {', '.join(FORMATS)}")
+    if standalone and fmt != "latex":
+        raise InputError(f"standalone applies to LaTeX only, not {fmt!r}")
+    if fmt == "json":
+        return delimited.json_text(table)
+    grid = to_grid(table, style)
+    if fmt == "latex":
+        return latex.standalone(grid) if standalone else latex.fragment(grid)
+    return {"md": markdown.render, "html": html.render, "csv": delimited.csv_text}[fmt](grid)

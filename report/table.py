@@ -1,0 +1,143 @@
+"""The Table model: numbers and labels of a paper table, before any formatting.
+
+A :class:`Table` holds estimates (value, standard error, p-value, interval),
+indicator rows ("Firm FE: Yes"), statistics and notes.  :mod:`report.grid`
+turns it into text cells under a :class:`report.style.Style`, and the
+renderers (:mod:`report.render`) only add markup, so every output format shows
+the same numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+StatisticKind = Literal["count", "ratio", "text"]
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """One coefficient in one column.
+
+    Parameters
+    ----------
+    value, std_error, pvalue : float
+        Coefficient, standard error and two-sided p-value.
+    lower, upper : float
+        Bounds of the 95 % confidence interval.
+    """
+
+    value: float
+    std_error: float
+    pvalue: float
+    lower: float
+    upper: float
+
+    @property
+    def tstat(self) -> float:
+        """value / std_error."""
+        return self.value / self.std_error if self.std_error else float("nan")
+
+
+@dataclass(frozen=True)
+class CoefficientRow:
+    """A regressor across the columns (``None`` where a column lacks it)."""
+
+    term: str
+    label: str
+    cells: tuple[Estimate | None, ...]
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A block of coefficient rows, optionally titled ("Panel A: ...")."""
+
+    title: str | None
+    rows: tuple[CoefficientRow, ...]
+
+
+@dataclass(frozen=True)
+class TextRow:
+    """A row of text cells, such as "Firm FE: Yes, Yes, No"."""
+
+    label: str
+    cells: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class StatisticRow:
+    """A model statistic across the columns; ``kind`` decides its formatting."""
+
+    label: str
+    values: tuple[float | int | None, ...]
+    kind: StatisticKind = "ratio"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A regression table.
+
+    Parameters
+    ----------
+    title : str
+        Caption.
+    column_groups : tuple of (str, int)
+        Header spanning columns: the dependent variable's label and how many
+        columns it covers, left to right.
+    panels : tuple of Panel
+        Coefficient blocks.
+    indicators : tuple of TextRow
+        Fixed-effect and control rows.
+    statistics : tuple of StatisticRow
+        Observations, R², mean of the dependent variable, clusters ...
+    notes : tuple of str
+        Notes generated from the results (the star legend is added when rendering).
+    label : str
+        Key for cross references (LaTeX ``\\label``), file stem of the outputs.
+    """
+
+    title: str
+    column_groups: tuple[tuple[str, int], ...]
+    panels: tuple[Panel, ...]
+    indicators: tuple[TextRow, ...] = ()
+    statistics: tuple[StatisticRow, ...] = ()
+    notes: tuple[str, ...] = ()
+    label: str = "table"
+    column_titles: tuple[str, ...] = field(default=())
+
+    @property
+    def n_columns(self) -> int:
+        """Number of model columns."""
+        return sum(span for _, span in self.column_groups)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-able form, read back by :meth:`from_dict`."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Table:
+        """Rebuild a table written by :meth:`to_dict`."""
+        panels = tuple(
+            Panel(
+                title=p["title"],
+                rows=tuple(
+                    CoefficientRow(
+                        term=r["term"],
+                        label=r["label"],
+                        cells=tuple(None if c is None else Estimate(**c) for c in r["cells"]),
+                    )
+                    for r in p["rows"]
+                ),
+            )
+            for p in data["panels"]
+        )
+        return cls(
+            title=data["title"],
+            column_groups=tuple((str(name), int(span)) for name, span in data["column_groups"]),
+            panels=panels,
+            indicators=tuple(TextRow(r["label"], tuple(r["cells"])) for r in data["indicators"]),
+            statistics=tuple(StatisticRow(r["label"], tuple(r["values"]), r["kind"]) for r in data["statistics"]),
+            notes=tuple(data["notes"]),
+            label=data["label"],
+            column_titles=tuple(data.get("column_titles", ())),
+        )
