@@ -14,6 +14,7 @@ The format is decided by the file's first bytes where they are unambiguous
 from __future__ import annotations
 
 import io
+import math
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -142,15 +143,12 @@ def _read_csv(path: Path) -> pd.DataFrame:
 def _read_xlsx(path: Path) -> pd.DataFrame:
     import openpyxl
 
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError):
-        raise _unreadable(path) from None
-    try:
-        sheet = book.worksheets[0]
-        rows = list(sheet.iter_rows(values_only=True))
-    finally:
-        book.close()
+    with path.open("rb") as handle:  # a handle: openpyxl would refuse an XLSX named .csv
+        try:
+            book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+            rows = list(book.worksheets[0].iter_rows(values_only=True))
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, IndexError):
+            raise _unreadable(path) from None
     if not rows:
         raise _empty(path)
     width = max(len(row) for row in rows)
@@ -184,11 +182,9 @@ def _with_header(cells: pd.DataFrame, path: Path) -> pd.DataFrame:
 
 
 def _is_blank(value: object) -> bool:
-    if value is None:
-        return True
     if isinstance(value, str):
         return not value.strip()
-    return bool(pd.isna(value)) if not isinstance(value, (list, tuple)) else False
+    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def _read_parquet(path: Path) -> pd.DataFrame:

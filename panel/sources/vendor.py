@@ -99,7 +99,8 @@ def check_layout(raw: RawTable, layout: Layout, by_code: dict[str, str]) -> None
     if not missing:
         return
     field = missing[0]
-    close = difflib.get_close_matches(field.code.lower(), list(present), n=1, cutoff=0.6)
+    unused = present - {f.code.lower() for f in layout.fields}
+    close = difflib.get_close_matches(field.code.lower(), sorted(unused), n=1, cutoff=0.6)
     problem = "required column not found"
     if close:
         problem += f" (closest: '{by_code[close[0]]}')"

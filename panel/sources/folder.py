@@ -1,0 +1,341 @@
+"""Load every raw table of a data folder: discovery by file name, or a ``sources.toml``.
+
+Discovery
+---------
+Each layout of :mod:`panel.sources.formats` has a file stem; a file belongs to
+a table when its name (case-insensitive) is the stem, optionally followed by
+``_``, ``-``, ``.`` or a blank and more text, with a suffix ``.csv``, ``.txt``,
+``.tsv``, ``.xlsx``, ``.xls``, ``.parquet`` or ``.dta``: ``FS_Combas.csv``,
+``fs_combas.xlsx`` and ``FS_Combas_2010.csv`` + ``FS_Combas_2020.csv`` (read
+and concatenated) all give the balance sheet.  CSMAR's field-description files
+(``FS_Combas[DES][csv].txt``) do not match.  Patent-level records
+(``patent_records.*``) are aggregated to ``patent_firm_year`` and
+``semiconductor_share``; supplier disclosures get their masked/foreign flags.
+
+company, balance_sheet and income_statement are required; every other table
+is ``None`` when the folder has no file for it.
+
+sources.toml
+------------
+An optional ``sources.toml`` in the folder (or passed as ``config``) points
+tables at other files and gives column mappings for files in no vendor layout.
+Paths are relative to the folder holding the TOML file.  One section per
+table; keys:
+
+* ``file``: a path, or a list of paths (concatenated);
+* ``columns``: ``{canonical name = "file column"}``; the file is then read
+  with :func:`panel.sources.generic.read_mapped` instead of the layout;
+* ``source`` (sanctions and huawei_suppliers only): ``"reference"`` for the
+  bundled, sourced lists (with ``min_confidence``, default ``"medium"``);
+  for sanctions also ``"screening_list"`` with ``file`` (the Consolidated
+  Screening List download), ``crosswalk`` (name -> Stkcd) and ``china_only``.
+
+Example::
+
+    [balance_sheet]
+    file = ["downloads/FS_Combas_2000-2014.xlsx", "downloads/FS_Combas_2015-2024.xlsx"]
+
+    [subsidies]
+    file = "grants.dta"
+    columns = { firm_id = "code", year = "fyear", subsidy = "govgrant" }
+
+    [patent_records]
+    file = "/data/cnipa/records.parquet"
+
+    [sanctions]
+    source = "screening_list"
+    file = "consolidated.csv"
+    crosswalk = "entity_to_stkcd.csv"
+    china_only = true
+
+    [huawei_suppliers]
+    source = "reference"
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+import tomllib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+import pandas as pd
+
+from data_schemas.errors import InputError
+from data_schemas.raw import RAW_SCHEMAS
+from panel.sources.formats import LAYOUTS
+from panel.sources.generic import read_mapped
+from panel.sources.patents import PatentAggregates, aggregate_patent_records
+from panel.sources.screening_list import read_screening_list, screening_list_sanctions
+from panel.sources.suppliers import finish_suppliers
+from panel.sources.tabular import READABLE_SUFFIXES
+from panel.sources.treatment import huawei_suppliers_from_reference, sanctions_from_export_controls
+from panel.sources.validate import check_unique
+from panel.sources.vendor import read_export
+
+REQUIRED_TABLES = ("company", "balance_sheet", "income_statement")
+CONFIG_NAME = "sources.toml"
+_ENTRY_KEYS = {
+    "file": "a path or a list of paths",
+    "columns": "a table {canonical name = 'file column'}",
+    "source": "'reference' or 'screening_list'",
+    "crosswalk": "a path",
+    "china_only": "true or false",
+    "min_confidence": "a confidence level",
+}
+_SOURCES = {"sanctions": ("reference", "screening_list"), "huawei_suppliers": ("reference",)}
+
+
+@dataclass(frozen=True)
+class FileRecord:
+    """Where a table came from: the file, its size in bytes and its SHA-256."""
+
+    path: Path
+    size: int
+    sha256: str
+
+    @classmethod
+    def of(cls, path: Path) -> FileRecord:
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+        return cls(path=path.resolve(), size=path.stat().st_size, sha256=digest.hexdigest())
+
+
+@dataclass(frozen=True, eq=False)
+class RawTables(Mapping):
+    """The canonical raw tables of a data folder, and the files they came from.
+
+    Reads as a mapping from table name to DataFrame (``None`` where the
+    folder has no such table), so it can go straight to the panel builder.
+
+    Parameters
+    ----------
+    company, balance_sheet, income_statement : pandas.DataFrame
+        Required tables.
+    annual_info, market_value, subsidies, patent_counts, patent_firm_year, semiconductor_share, suppliers, sanctions, huawei_suppliers, designations : pandas.DataFrame or None
+        Optional tables.
+    provenance : mapping of str to tuple of FileRecord
+        For each table read, its files.
+    """
+
+    company: pd.DataFrame
+    balance_sheet: pd.DataFrame
+    income_statement: pd.DataFrame
+    annual_info: pd.DataFrame | None = None
+    market_value: pd.DataFrame | None = None
+    subsidies: pd.DataFrame | None = None
+    patent_counts: pd.DataFrame | None = None
+    patent_firm_year: pd.DataFrame | None = None
+    semiconductor_share: pd.DataFrame | None = None
+    suppliers: pd.DataFrame | None = None
+    sanctions: pd.DataFrame | None = None
+    huawei_suppliers: pd.DataFrame | None = None
+    designations: pd.DataFrame | None = None
+    provenance: Mapping[str, tuple[FileRecord, ...]] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> pd.DataFrame | None:
+        if name not in TABLE_NAMES:
+            raise KeyError(name)
+        return getattr(self, name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(TABLE_NAMES)
+
+    def __len__(self) -> int:
+        return len(TABLE_NAMES)
+
+
+TABLE_NAMES: tuple[str, ...] = tuple(f.name for f in fields(RawTables) if f.name != "provenance")
+
+
+def load_folder(
+    path: str | Path, config: str | Path | Mapping | None = None, *, cutoff_year: int = 2019
+) -> RawTables:
+    """Read every raw table of a folder.
+
+    Parameters
+    ----------
+    path : str or Path
+        The data folder.
+    config : str, Path or mapping, optional
+        A ``sources.toml`` file (default: the folder's own, if any), or its
+        parsed content (paths then relative to ``path``).
+    cutoff_year : int
+        Patents applied for before this year count for the semiconductor share.
+
+    Returns
+    -------
+    RawTables
+
+    Raises
+    ------
+    InputError
+        A required table with no file, a bad ``sources.toml``, or any problem
+        in a file.
+    """
+    folder = Path(path)
+    if not folder.is_dir():
+        raise InputError("data folder not found", file=folder, fix="pass the folder holding the raw files")
+    entries, base = _read_config(folder, config)
+    tables: dict[str, pd.DataFrame | None] = {}
+    provenance: dict[str, tuple[FileRecord, ...]] = {}
+    for name in (*LAYOUTS, "patent_firm_year"):
+        entry = entries.get(name, {})
+        files = _entry_files(entry, base, name) or (discover(folder, LAYOUTS[name].file_stem) if name in LAYOUTS else [])
+        if not files and "source" not in entry:
+            continue
+        if name == "patent_records":
+            aggregates = _patent_aggregates(files, cutoff_year)
+            tables["patent_firm_year"] = aggregates.firm_year
+            tables["semiconductor_share"] = aggregates.semiconductor_share
+            provenance["patent_firm_year"] = provenance["semiconductor_share"] = _records(files)
+            continue
+        tables[name], used = _read_table(name, entry, files, base)
+        provenance[name] = _records(used)
+    missing = [name for name in REQUIRED_TABLES if tables.get(name) is None]
+    if missing:
+        looked_for = ", ".join(f"{LAYOUTS[name].file_stem}.csv/.xlsx" for name in missing)
+        raise InputError(
+            f"required table(s) missing: {', '.join(missing)} (looked for {looked_for})",
+            file=folder,
+            fix=f"add the files or point {CONFIG_NAME} at them",
+        )
+    return RawTables(**{name: tables.get(name) for name in TABLE_NAMES}, provenance=provenance)
+
+
+def discover(folder: Path, stem: str) -> list[Path]:
+    """Files of ``folder`` named for ``stem`` (see the module docstring), sorted by name."""
+    pattern = re.compile(
+        rf"^{re.escape(stem)}(?:[_\-. ][^\[\]]*)?({'|'.join(re.escape(s) for s in READABLE_SUFFIXES)})$",
+        re.IGNORECASE,
+    )
+    return sorted(p for p in folder.iterdir() if p.is_file() and pattern.match(p.name))
+
+
+def _read_config(folder: Path, config: str | Path | Mapping | None) -> tuple[dict[str, dict], Path]:
+    """The table entries of the configuration and the folder its paths are relative to."""
+    if isinstance(config, Mapping):
+        content, base, where = dict(config), folder, None
+    else:
+        toml_path = Path(config) if config is not None else folder / CONFIG_NAME
+        if config is None and not toml_path.is_file():
+            return {}, folder
+        if not toml_path.is_file():
+            raise InputError("file not found", file=toml_path, fix="check the path of the sources file")
+        try:
+            content = tomllib.loads(toml_path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise InputError(f"not valid TOML ({exc})", file=toml_path, fix="fix the syntax") from None
+        base, where = toml_path.parent, toml_path
+    allowed = (*LAYOUTS, "patent_firm_year")
+    for name, entry in content.items():
+        if name not in allowed:
+            close = difflib.get_close_matches(name, allowed, n=1)
+            raise InputError(
+                f"unknown table [{name}]" + (f" (did you mean [{close[0]}]?)" if close else ""),
+                file=where,
+                fix="tables: " + ", ".join(allowed),
+            )
+        _check_entry(name, entry, where)
+    return content, base
+
+
+def _check_entry(name: str, entry: object, where: Path | None) -> None:
+    if not isinstance(entry, Mapping):
+        raise InputError(f"[{name}] must be a table of keys", file=where, fix="see the sources.toml example")
+    for key in entry:
+        if key not in _ENTRY_KEYS:
+            close = difflib.get_close_matches(key, list(_ENTRY_KEYS), n=1)
+            raise InputError(
+                f"unknown key '{key}' in [{name}]" + (f" (did you mean '{close[0]}'?)" if close else ""),
+                file=where,
+                fix="keys: " + ", ".join(_ENTRY_KEYS),
+            )
+    source = entry.get("source")
+    if source is not None and source not in _SOURCES.get(name, ()):
+        allowed = _SOURCES.get(name, ())
+        raise InputError(
+            f"unknown source '{source}' in [{name}]",
+            file=where,
+            fix=("sources: " + ", ".join(allowed)) if allowed else f"[{name}] takes no source; give a file",
+        )
+    if name not in LAYOUTS and "columns" not in entry:
+        raise InputError(f"[{name}] has no vendor layout: give its columns", file=where, fix="add columns = { ... }")
+    if "file" not in entry and source in (None, "screening_list"):
+        raise InputError(f"[{name}] needs a file", file=where, fix=f'add file = "..." to [{name}]')
+
+
+def _entry_files(entry: Mapping, base: Path, name: str) -> list[Path]:
+    listed = entry.get("file", [])
+    paths = [base / p for p in ([listed] if isinstance(listed, str) else listed)]
+    for path in paths:
+        if not path.is_file():
+            raise InputError(f"file for [{name}] not found", file=path, fix="check the path in sources.toml")
+    return paths
+
+
+def _read_table(name: str, entry: Mapping, files: list[Path], base: Path) -> tuple[pd.DataFrame, list[Path]]:
+    """One table from its files (or a bundled or screening-list source), and the files used."""
+    source = entry.get("source")
+    if source == "reference":
+        level = entry.get("min_confidence", "medium")
+        if name == "sanctions":
+            return sanctions_from_export_controls(min_confidence=level), [_bundled("export_controls.csv")]
+        return huawei_suppliers_from_reference(min_confidence=level), [_bundled("huawei_suppliers.csv")]
+    if source == "screening_list":
+        if "crosswalk" not in entry:
+            raise InputError("[sanctions] from a screening list needs a crosswalk file", fix='add crosswalk = "..."')
+        crosswalk = base / entry["crosswalk"]
+        frames = [read_screening_list(f, china_only=bool(entry.get("china_only", False))) for f in files]
+        return screening_list_sanctions(pd.concat(frames), crosswalk), [*files, crosswalk]
+    if "columns" in entry:
+        frames = [read_mapped(f, name, entry["columns"]) for f in files]
+    else:
+        frames = [read_export(f, LAYOUTS[name]) for f in files]
+    if name == "suppliers":
+        frames = [finish_suppliers(frame, f) for frame, f in zip(frames, files)]
+    return _concat(name, frames, files), files
+
+
+def _bundled(name: str) -> Path:
+    from importlib import resources
+
+    return Path(str(resources.files("panel").joinpath("reference", name)))
+
+
+def _patent_aggregates(files: list[Path], cutoff_year: int) -> PatentAggregates:
+    if len(files) > 1:
+        raise InputError(
+            "several patent-record files: " + ", ".join(f.name for f in files),
+            fix=f"combine them into one file, or name one under [patent_records] in {CONFIG_NAME}",
+        )
+    return aggregate_patent_records(files[0], cutoff_year=cutoff_year)
+
+
+def _concat(name: str, frames: list[pd.DataFrame], files: list[Path]) -> pd.DataFrame:
+    """Concatenate the tables of several files; a key in two files is an error."""
+    if len(frames) == 1:
+        return frames[0]
+    combined = pd.concat(frames, ignore_index=True)
+    keys = list(RAW_SCHEMAS[name].unique or [])
+    if keys:
+        origin = pd.Series([f.name for f, frame in zip(files, frames) for _ in range(len(frame))])
+        try:
+            check_unique(combined, keys, {}, None)
+        except InputError as exc:
+            overlap = combined.duplicated(subset=keys, keep=False)
+            names = sorted(set(origin[overlap]))
+            raise InputError(
+                exc.problem + " in more than one file: " + ", ".join(names),
+                fix="remove the overlap between the files",
+            ) from None
+    return combined
+
+
+def _records(paths: list[Path]) -> tuple[FileRecord, ...]:
+    return tuple(FileRecord.of(p) for p in paths)
