@@ -44,6 +44,8 @@ CODEBOOK: tuple[Variable, ...] = (
     Variable("short_name", "Short name", "", "Security short name in that year", "STK_LISTEDCOINFOANL.ShortName, else TRD_Co.Stknme"),
     Variable("industry", "Industry (CSRC 2012)", "", "CSRC-2012 industry division (letter + two digits)", "STK_LISTEDCOINFOANL.IndustryCode, else TRD_Co.Nnindcd"),
     Variable("industry_section", "Industry section", "", "First letter of the CSRC-2012 code", "derived from industry"),
+    Variable("industry_year", "Industry×Year", "", "industry and year joined (industry_year cell), for fixed effects", "derived"),
+    Variable("province_year", "Province×Year", "", "province and year joined, for fixed effects", "derived"),
     Variable("province", "Province", "", "Province of registration", "TRD_Co.PROVINCE"),
     Variable("market_type", "Market", "", "CSMAR market type (1 SH A, 4 SZ A, 16 ChiNext, 32 STAR, 64 BSE)", "TRD_Co.Markettype"),
     Variable("soe", "SOE", "0/1", "State-owned: ownership type mentions 国有/国企/state", "TRD_Co.OWNERSHIPTYPE"),

@@ -150,7 +150,8 @@ def test_ratios_and_flags(tables):
     assert r["sales_growth"] == pytest.approx(120 / 100 - 1)
     assert r["tobin_q"] == 2.0 and r["market_value"] == 500.0
     assert r["age"] == 11 and r["soe"] == 1
-    assert r["industry"] == "C38" and r["industry_section"] == "C"
+    assert r["industry"] == "C38" and r["industry_section"] == "C" and r["industry_year"] == "C38_2019"
+    assert r["province_year"] == "广东省_2019"
     assert r["manufacturing"] == 1 and r["high_tech"] == 1 and r["upstream"] == 0
     assert math.isnan(row(panel, "000001", 2021)["sales_growth"]), "2020 is missing: no growth over a gap"
     assert math.isnan(row(panel, "000001", 2017)["rd_intensity"])

@@ -72,6 +72,8 @@ def attach_firm_attributes(
         out["industry"] = out["industry_year"].fillna(out["industry"])
         out = out.drop(columns=["short_name_year", "industry_year"])
     out["industry_section"] = out["industry"].str[0]
+    out["industry_year"] = out["industry"] + "_" + out["year"].astype(str)
+    out["province_year"] = out["province"] + "_" + out["year"].astype(str)
     out["list_year"] = out["list_date"].dt.year.astype("Int64")
     out["soe"] = out["ownership"].fillna("").str.contains(SOE_PATTERN, case=False, regex=True).astype("int8")
     flags = industries.reindex(out["industry"])
