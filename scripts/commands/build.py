@@ -40,7 +40,6 @@ def command(data_dir: Path | None, demo: bool, out: Path, sample: str, cutoff_ye
     """
     if demo == (data_dir is not None):
         raise click.UsageError("give exactly one of --data DIR or --demo")
-    from data_schemas.errors import InputError
     from panel.build.builder import build_panel
     from panel.build.options import BuildOptions
     from panel.files import refuse_existing
@@ -56,12 +55,10 @@ def command(data_dir: Path | None, demo: bool, out: Path, sample: str, cutoff_ye
         from panel.demo import simulate
 
         with tempfile.TemporaryDirectory(prefix="chokepoint-demo-") as tmp:
-            raw = load_folder(simulate(Path(tmp) / "demo", seed=seed, n_firms=firms))
+            raw = load_folder(simulate(Path(tmp) / "demo", seed=seed, n_firms=firms), cutoff_year=cutoff_year)
     else:
-        if not data_dir.is_dir():
-            raise InputError(f"no such folder: {data_dir}", fix="pass the folder holding the raw files to --data")
-        raw = load_folder(data_dir)
-    panel = select_sample(build_panel(raw.tables, options), sample)
+        raw = load_folder(data_dir, cutoff_year=cutoff_year)
+    panel = select_sample(build_panel(raw, options), sample)
     paths = panel.save(out, force=force)
     dropped = panel.drop_log.groupby(["stage", "reason"], sort=False).size()
     click.echo(f"Panel: {len(panel.data):,} firm-years, {panel.n_firms:,} firms, "
