@@ -10,9 +10,15 @@ returns an immutable :class:`Result`.
 >>> result.std_errors["log_patents"]                            # doctest: +SKIP
 """
 
-# from models.event_study import event_study, exposure_event_study
+from models.event_study import event_study, exposure_event_study
 from models.fixed_effects import fit
-# from models.marginal import LinearCombination, add_interactions, lincom
+from models.marginal import (
+    LinearCombination,
+    add_interactions,
+    add_year_interactions,
+    lincom,
+    marginal_by_period,
+)
 from models.result import Result, WaldTest
 from models.spec import VCOV_TYPES, Spec
 
@@ -23,8 +29,10 @@ __all__ = [
     "Spec",
     "WaldTest",
     "add_interactions",
+    "add_year_interactions",
     "event_study",
     "exposure_event_study",
     "fit",
     "lincom",
+    "marginal_by_period",
 ]

@@ -10,6 +10,7 @@ from linearmodels import AbsorbingLS
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from data_schemas.errors import InputError
 from models import covariance
 from models.collinearity import CollinearityWarning, collinear_columns
 from models.design import Design, build_design
@@ -54,8 +55,6 @@ def fit(data: pd.DataFrame, spec: Spec, *, file: str | None = None) -> Result:
     if dropped:
         warnings.warn(f"Dropped collinear regressors: {', '.join(dropped)}", CollinearityWarning, stacklevel=2)
     if not keep:
-        from data_schemas.errors import InputError
-
         raise InputError("every regressor is collinear with the fixed effects", fix="choose other regressors")
 
     bread = np.linalg.inv(x.T @ x)
@@ -66,6 +65,12 @@ def fit(data: pd.DataFrame, spec: Spec, *, file: str | None = None) -> Result:
     nested_df = fe_dof(design.fixed_effects, nested_in=design.clusters) if spec.vcov == "cluster" else df_fe
     df_model = len(keep) + nested_df
     df_resid = nobs - df_model
+    if df_resid <= 0:
+        raise InputError(
+            f"{nobs} observations are too few for {df_model} parameters (regressors and fixed effects)",
+            file=file,
+            fix="use more data or fewer regressors and fixed effects",
+        )
     cov = _covariance(spec, design, x, resid, bread, df_resid)
     lags = _lags(spec, design)
     sizes = tuple(int(c.max()) + 1 for c in design.clusters)

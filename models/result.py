@@ -69,7 +69,7 @@ class WaldTest:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Result:
     """Estimates of one linear fixed-effects model; nothing in it can be changed.
 
