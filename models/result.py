@@ -287,12 +287,12 @@ class Result:
     def summary(self) -> str:
         """A plain-text table of the estimates and the model's facts."""
         ci = self.conf_int()
-        rows = [f"{'':<24}{'coef':>12}{'std err':>12}{'t':>9}{'P>|t|':>8}{'[0.025':>12}{'0.975]':>12}"]
+        rows = [f"{'':<24} {'coef':>12} {'std err':>12} {'t':>8} {'P>|t|':>6} {'[0.025':>12} {'0.975]':>12}"]
         for name in self.names:
             rows.append(
-                f"{name[:24]:<24}{self.params[name]:>12.6g}{self.std_errors[name]:>12.6g}"
-                f"{self.tstats[name]:>9.3f}{self.pvalues[name]:>8.3f}"
-                f"{ci.loc[name, 'lower']:>12.6g}{ci.loc[name, 'upper']:>12.6g}"
+                f"{name[:24]:<24} {self.params[name]:>12.6g} {self.std_errors[name]:>12.6g}"
+                f" {self.tstats[name]:>8.3f} {self.pvalues[name]:>6.3f}"
+                f" {ci.loc[name, 'lower']:>12.6g} {ci.loc[name, 'upper']:>12.6g}"
             )
         facts = [
             f"Outcome: {self.spec.outcome} (mean {self.depvar_mean:.6g})",

@@ -161,3 +161,18 @@ def test_no_warning_when_nothing_is_collinear(wages):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         fit(wages, Spec("lwage", ("union",), fixed_effects=("nr",)))
+
+
+def test_text_in_a_numeric_column_names_the_rows():
+    data = pd.DataFrame({"y": [1.0, 2.0, 3.0, 4.0], "x": ["1", "n/a", "2", "x"]})
+    with pytest.raises(InputError) as info:
+        fit(data, Spec("y", "x"), file="data.csv")
+    assert info.value.message == (
+        "data.csv: column 'x': expected numbers, got 'n/a' (rows 3, 5); convert the column to numbers"
+    )
+
+
+def test_weights_must_be_positive():
+    data = pd.DataFrame({"y": [1.0, 2.0, 3.0], "x": [1.0, 0.0, 2.0], "w": [1.0, 0.0, 2.0]})
+    with pytest.raises(InputError, match=r"column 'w': weights must be positive and finite \(row 1\)"):
+        fit(data, Spec("y", "x", weights="w"))
