@@ -20,6 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("demo", "Write simulated raw files (CSMAR/CNRDS layouts) to a folder."),
     "build": ("build", "Build the firm-year panel from raw files."),
     "samples": ("samples", "List the named firm samples with definitions and sizes."),
+    "indices": ("indices", "Volatility and growth indices and the import-substitution pattern of series."),
     "fit": ("fit", "Fit one fixed-effects model on a CSV, Parquet or Stata file."),
 }
 
