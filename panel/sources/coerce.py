@@ -47,6 +47,17 @@ def is_missing(value: object) -> bool:
     return value is pd.NaT or value is pd.NA
 
 
+def _all_text(raw: pd.Series) -> bool:
+    """Whether every cell is a string (CSV input): the vectorised paths apply."""
+    if raw.dtype != object:
+        return pd.api.types.is_string_dtype(raw.dtype)
+    return bool(raw.map(type).eq(str).all())
+
+
+def _missing_mask(text: pd.Series) -> pd.Series:
+    return text.str.strip().str.lower().isin(MISSING_TOKENS) | text.isna()
+
+
 def _bad(problem: str, bad: pd.Series, column: str, file: str | Path | None, fix: str) -> InputError:
     example = bad.iloc[0]
     return InputError(
@@ -71,8 +82,14 @@ def parse_stock_codes(raw: pd.Series, column: str, file: str | Path | None) -> p
         match = _STOCK_CODE.match(text)
         return match.group(1).zfill(6) if match else "?"
 
-    codes = [one(value) for value in raw]
-    bad = pd.Series([code == "?" for code in codes], index=raw.index, dtype=bool)
+    if _all_text(raw):
+        missing = _missing_mask(raw)
+        digits = raw.str.strip().str.extract(_STOCK_CODE, expand=False)
+        bad = digits.isna() & ~missing
+        codes = digits.str.zfill(6).where(~missing, None).tolist()
+    else:
+        codes = [one(value) for value in raw]
+        bad = pd.Series([code == "?" for code in codes], index=raw.index, dtype=bool)
     if bad.any():
         raise _bad(
             "expected a stock code of up to 6 digits", raw[bad], column, file, "correct these cells"
@@ -98,6 +115,13 @@ def parse_numbers(raw: pd.Series, column: str, file: str | Path | None, *, whole
         raise _bad("expected a number", raw, column, file, "correct these cells")
     if pd.api.types.is_numeric_dtype(raw.dtype):
         values = raw.astype("float64")
+    elif _all_text(raw):
+        missing = _missing_mask(raw)
+        cleaned = raw.str.replace(r"[,，\s]", "", regex=True).where(~missing, None)
+        values = pd.to_numeric(cleaned, errors="coerce").astype("float64")
+        bad = values.isna() & ~missing
+        if bad.any():
+            raise _bad("expected a number", raw[bad], column, file, "correct these cells or leave them empty")
     else:
         missing = raw.map(is_missing).astype(bool)
         cleaned = raw.map(_number_text)
@@ -135,6 +159,22 @@ def parse_dates(raw: pd.Series, column: str, file: str | Path | None, *, excel: 
     """
     if pd.api.types.is_datetime64_any_dtype(raw.dtype):
         return raw.dt.tz_localize(None).astype("datetime64[ns]") if raw.dt.tz else raw.astype("datetime64[ns]")
+    if _all_text(raw):
+        text = raw.str.strip().str.split(r"[ T]", n=1, regex=True).str[0]
+        fast = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
+        for fmt in _DATE_FORMATS:
+            todo = fast.isna()
+            fast[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+        bad = fast.isna() & ~_missing_mask(raw)
+        if bad.any():
+            raise _bad(
+                "expected a date (YYYY-MM-DD or YYYY/MM/DD)",
+                raw[bad],
+                column,
+                file,
+                "correct these cells or leave them empty",
+            )
+        return fast
     parsed = raw.map(lambda value: _one_date(value, excel))
     bad = parsed.map(lambda value: value is _UNPARSEABLE).astype(bool)
     if bad.any():
@@ -180,6 +220,9 @@ def parse_text(raw: pd.Series) -> pd.Series:
         text = str(value).strip()
         return text or None
 
+    if _all_text(raw):
+        text = raw.str.strip()
+        return text_series(text.where(text != "", None).tolist(), raw.index)
     return text_series([one(value) for value in raw], raw.index)
 
 

@@ -88,6 +88,8 @@ def aggregate_patent_records(path: str | Path, *, cutoff_year: int = 2019) -> Pa
     if not path.is_file():
         raise InputError("file not found", file=path, fix="check the path")
     with tempfile.TemporaryDirectory() as scratch, duckdb.connect() as con:
+        con.execute("SET enable_progress_bar = false")
+        con.execute(f"SET temp_directory = '{_quote(Path(scratch))}'")
         source, first_line = _source_sql(path, Path(scratch))
         try:
             columns = [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()]
@@ -95,7 +97,7 @@ def aggregate_patent_records(path: str | Path, *, cutoff_year: int = 2019) -> Pa
             raise InputError(
                 "not a readable CSV/Parquet file", file=path, fix="re-export the records as CSV or Parquet"
             ) from None
-        con.execute(f"CREATE VIEW records AS {_typed_sql(source, _match_columns(columns, path))}")
+        con.execute(f"CREATE TEMP TABLE records AS {_typed_sql(source, _match_columns(columns, path))}")
         _check_records(con, source, path, first_line)
         firm_year = con.execute(_FIRM_YEAR_SQL).df()
         share = con.execute(_SHARE_SQL, [cutoff_year]).df()

@@ -137,7 +137,8 @@ def _read_csv(path: Path) -> pd.DataFrame:
             fix="check that every line has the same number of fields as the header",
         ) from None
     cells.index = pd.RangeIndex(1, len(cells) + 1)
-    return _with_header(cells, path)
+    blank = cells.apply(lambda column: column.fillna("").str.strip().eq("")).all(axis=1)
+    return _with_header(cells, path, blank)
 
 
 def _read_xlsx(path: Path) -> pd.DataFrame:
@@ -154,12 +155,11 @@ def _read_xlsx(path: Path) -> pd.DataFrame:
     width = max(len(row) for row in rows)
     cells = pd.DataFrame([list(row) + [None] * (width - len(row)) for row in rows], dtype=object)
     cells.index = pd.RangeIndex(1, len(cells) + 1)
-    return _with_header(cells, path)
+    return _with_header(cells, path, cells.map(_is_blank).all(axis=1))
 
 
-def _with_header(cells: pd.DataFrame, path: Path) -> pd.DataFrame:
-    """Use the first non-blank row as header; drop blank rows; keep line numbers."""
-    blank = cells.map(_is_blank).all(axis=1)
+def _with_header(cells: pd.DataFrame, path: Path, blank: pd.Series) -> pd.DataFrame:
+    """Use the first non-blank row as header; drop the ``blank`` rows; keep line numbers."""
     cells = cells.loc[~blank]
     if cells.empty:
         raise _empty(path)
