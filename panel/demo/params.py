@@ -40,6 +40,10 @@ class DemoParams:
     invention_tau : tuple of float
         Effect on ln E[invention_apply] at event time 0, 1, ...; flat at the
         last value afterwards; zero before event time 0 (no pre-trend).
+    sanctioned_tau_multiplier : float
+        Sanctioned firms' invention effect is ``invention_tau`` times this
+        (other exposed firms: ``invention_tau``), so effects differ across
+        cohorts.
     soe_invention_shift : float
         SOE difference in ln E[invention_apply].
     little_giant_utility_effect : float
@@ -79,6 +83,7 @@ class DemoParams:
     cutoff_year: int = 2019
     exposure_threshold: float = 0.30
     invention_tau: tuple[float, ...] = (0.25, 0.35, 0.45, 0.55, 0.65, 0.75)
+    sanctioned_tau_multiplier: float = 1.5
     soe_invention_shift: float = -0.20
     little_giant_utility_effect: float = 0.15
     roa_b1: float = 0.012

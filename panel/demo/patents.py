@@ -17,7 +17,10 @@ For listed firm-years, applications of each type are Poisson with log mean
 * ``u_it ~ N(0, 0.25)``.
 * ``τ_e`` (``DemoParams.invention_tau``) applies at event time
   ``e = year - first_treat_year >= 0`` (flat after the last listed value) and
-  is zero before: no pre-trend.  Counts are drawn by inverting the Poisson
+  is zero before: no pre-trend.  Sanctioned firms get ``τ_e`` times
+  ``sanctioned_tau_multiplier``; as the later cohorts are all sanctioned
+  firms and the 2019 cohort mostly other exposed firms, effects differ across
+  cohorts as well as over event time.  Counts are drawn by inverting the Poisson
   CDF at one uniform per firm-year, so the counterfactual count without
   treatment uses the same uniform; ground_truth.json reports the realised
   effect on ln(1 + invention_apply) this implies.
@@ -92,6 +95,8 @@ class PatentCounts:
         Invention applications (own + joint) had the firm not been treated.
     event_time : ndarray
         ``year - first_treat_year`` (a large negative number for never-treated firms).
+    cohort : ndarray
+        ``first_treat_year`` of the firm-year's firm (0 for never-treated firms).
     """
 
     own: dict[str, np.ndarray]
@@ -100,6 +105,7 @@ class PatentCounts:
     group_joint: dict[str, np.ndarray]
     invention_counterfactual: np.ndarray
     event_time: np.ndarray
+    cohort: np.ndarray
 
     def total(self, kind: str) -> np.ndarray:
         """Applications of the listed firm itself (own + joint)."""
@@ -121,6 +127,7 @@ def simulate_patent_counts(
     firms: pd.DataFrame,
     firm_years: pd.DataFrame,
     first_treat_year: np.ndarray,
+    sanctioned: np.ndarray,
     little_giant_year: np.ndarray,
     params: DemoParams,
 ) -> PatentCounts:
@@ -134,6 +141,8 @@ def simulate_patent_counts(
         The firm universe and the listed firm-years (``fi`` column).
     first_treat_year : ndarray of int
         Per firm; 0 for never-treated firms.
+    sanctioned : ndarray of bool
+        Per firm, whether it has an Entity-List event.
     little_giant_year : ndarray of int
         Per firm, year of the Little Giant designation; 0 for none.
     params : DemoParams
@@ -170,7 +179,7 @@ def simulate_patent_counts(
     growth = 0.06 * (np.minimum(year, 2018) - 2010) + 0.02 * np.maximum(year - 2018, 0)
     treated = first_treat_year[fi] > 0
     event_time = np.where(treated, year - first_treat_year[fi], -1000)
-    tau = params.tau(event_time)
+    tau = params.tau(event_time) * np.where(sanctioned[fi], params.sanctioned_tau_multiplier, 1.0)
     giant = (little_giant_year[fi] > 0) & (year >= little_giant_year[fi])
     log_mean = {
         "invention": alpha[fi] + growth + rng.normal(0, 0.25, len(fi)),
@@ -191,7 +200,7 @@ def simulate_patent_counts(
         subsidiaries_joint = rng.binomial(subsidiaries, joint_p[fi])
         group_own[kind] = own[kind] + subsidiaries - subsidiaries_joint
         group_joint[kind] = joint[kind] + subsidiaries_joint
-    return PatentCounts(own, joint, group_own, group_joint, counterfactual, event_time)
+    return PatentCounts(own, joint, group_own, group_joint, counterfactual, event_time, first_treat_year[fi])
 
 
 def patent_counts_table(rng: np.random.Generator, firm_years: pd.DataFrame, counts: PatentCounts) -> pd.DataFrame:

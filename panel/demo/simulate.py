@@ -137,7 +137,13 @@ def generate(seed: int = 0, n_firms: int = 4000, params: DemoParams | None = Non
 
     giant_year = firms["firm_id"].map(designations.set_index("firm_id")["year"]).fillna(0).astype("int64").to_numpy()
     counts = simulate_patent_counts(
-        rng["patents"], firms, firm_years, exposure["first_treat_year"].to_numpy(), giant_year, params
+        rng["patents"],
+        firms,
+        firm_years,
+        exposure["first_treat_year"].to_numpy(),
+        exposure["sanctioned"].to_numpy(),
+        giant_year,
+        params,
     )
     financials = simulate_financials(
         rng["financials"],

@@ -38,7 +38,7 @@ def _ids(mask: np.ndarray, firm_ids: np.ndarray) -> list[str]:
     return [str(firm_id) for firm_id in firm_ids[mask]]
 
 
-def realised_invention_att(firm_years: pd.DataFrame, counts: PatentCounts) -> dict:
+def realised_invention_att(counts: PatentCounts) -> dict:
     """Mean effect on ln(1 + invention_apply) among treated listed firm-years, by event time.
 
     The counterfactual count uses the same Poisson uniform as the realised
@@ -46,15 +46,20 @@ def realised_invention_att(firm_years: pd.DataFrame, counts: PatentCounts) -> di
     """
     treated = counts.event_time >= 0
     effect = np.log1p(counts.total("invention")) - np.log1p(counts.invention_counterfactual)
-    by_event = (
-        pd.DataFrame({"event_time": counts.event_time[treated], "effect": effect[treated]})
-        .groupby("event_time")["effect"]
-        .agg(["mean", "size"])
+    rows = pd.DataFrame(
+        {"cohort": counts.cohort[treated], "event_time": counts.event_time[treated], "effect": effect[treated]}
     )
+
+    def summary(groups) -> dict:
+        return {str(key): {"att": float(g.mean()), "n": int(g.size)} for key, g in groups["effect"]}
+
     return {
-        "by_event_time": {str(e): {"att": float(row["mean"]), "n": int(row["size"])} for e, row in by_event.iterrows()},
-        "overall": float(effect[treated].mean()) if treated.any() else None,
-        "n_treated_firm_years": int(treated.sum()),
+        "by_event_time": summary(rows.groupby("event_time")),
+        "by_cohort_and_event_time": {
+            str(cohort): summary(part.groupby("event_time")) for cohort, part in rows.groupby("cohort")
+        },
+        "overall": float(rows["effect"].mean()) if len(rows) else None,
+        "n_treated_firm_years": int(len(rows)),
     }
 
 
@@ -104,11 +109,13 @@ def ground_truth(
             "invention_apply": {
                 "scale": "ln E[invention_apply]",
                 "tau_by_event_time": {str(e): tau for e, tau in enumerate(params.invention_tau)},
+                "tau_applies_to": "exposed firms that are not sanctioned",
+                "sanctioned_tau_multiplier": params.sanctioned_tau_multiplier,
                 "flat_after_event_time": len(params.invention_tau) - 1,
                 "pre_trend": 0.0,
                 "cohort_sizes": {str(year): int(n) for year, n in cohorts.items()},
                 "soe_shift": params.soe_invention_shift,
-                "realised_att_ln1p": realised_invention_att(firm_years, counts),
+                "realised_att_ln1p": realised_invention_att(counts),
             },
             "roa": {
                 "equation": (
