@@ -32,7 +32,7 @@ partition's V > 0.3.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -171,6 +171,7 @@ def series_indices(
     weights: str = "linear",
     ddof: int = 1,
     file: str | Path | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """V, G, volatility band and pattern of every series of a long table.
 
@@ -187,6 +188,8 @@ def series_indices(
         Delta degrees of freedom of the standard deviation (1: sample SD).
     file : str or Path, optional
         For messages.
+    labels : mapping, optional
+        Column name -> the user's name for it, for messages.
 
     Returns
     -------
@@ -203,7 +206,7 @@ def series_indices(
         its first period.
     """
     period_weights(2, weights)
-    _check_values(frame, series, period, value, file)
+    _check_values(frame, series, period, value, file, dict(labels or {}))
     by_series = dict(list(frame.sort_values(period, kind="stable").groupby(series, sort=False)))
     rows = []
     for name in frame[series].drop_duplicates():
@@ -216,7 +219,9 @@ def series_indices(
     return pd.DataFrame(rows, columns=INDEX_COLUMNS)
 
 
-def _check_values(frame: pd.DataFrame, series: str, period: str, value: str, file: str | Path | None) -> None:
+def _check_values(
+    frame: pd.DataFrame, series: str, period: str, value: str, file: str | Path | None, labels: dict[str, str]
+) -> None:
     missing_columns = [c for c in (series, period, value) if c not in frame]
     if missing_columns:
         raise InputError(f"no column '{missing_columns[0]}'", file=file, fix="columns: " + ", ".join(map(str, frame)))
@@ -224,14 +229,14 @@ def _check_values(frame: pd.DataFrame, series: str, period: str, value: str, fil
         raise InputError("no data rows", file=file, fix="pass a table with at least one series")
     values = frame[value]
     if not pd.api.types.is_numeric_dtype(values.dtype):
-        raise InputError("expected numbers", file=file, column=value, fix="parse the column as numbers")
+        raise InputError("expected numbers", file=file, column=labels.get(value, value), fix="parse the column as numbers")
     for column in (series, period, value):
         missing = frame[column].isna()
         if missing.any():
             raise InputError(
                 "missing value in a required column",
                 file=file,
-                column=column,
+                column=labels.get(column, column),
                 rows=frame.index[missing].tolist(),
                 fix="fill these cells or drop the rows",
             )
@@ -240,11 +245,11 @@ def _check_values(frame: pd.DataFrame, series: str, period: str, value: str, fil
         raise InputError(
             f"expected a value of at least 0, got '{values[negative].iloc[0]:g}'",
             file=file,
-            column=value,
+            column=labels.get(value, value),
             rows=frame.index[negative].tolist(),
             fix="imports cannot be negative; correct these cells",
         )
-    check_unique(frame, [series, period], {}, file)
+    check_unique(frame, [series, period], labels, file)
 
 
 def _check_series(name: object, one: pd.DataFrame, x: np.ndarray, file: str | Path | None) -> None:

@@ -34,7 +34,9 @@ def command(data: Path, series: str, period: str, value: str, weights: str, outp
     from panel.sources.series_table import read_series_table
 
     table = read_series_table(data, series=series, period=period, value=value)
-    indices = series_indices(table, weights=weights, file=data)
+    indices = series_indices(
+        table, weights=weights, file=data, labels={"series": series, "period": period, "value": value}
+    )
     records = [
         {
             "series": row.series,
