@@ -311,7 +311,7 @@ def test_cli_writes_and_force_replaces(tmp_path):
 def test_cli_rejects_out_of_range_firms(tmp_path):
     result = CliRunner().invoke(main, ["demo", "--out", str(tmp_path / "x"), "--firms", "10"])
     assert result.exit_code == 2
-    assert result.stderr.strip() == "Error: --firms 10 is out of range; choose between 50 and 8000 firms (default 4000)"
+    assert result.stderr.strip() == "Error: --firms 10 is out of range; choose between 50 and 6000 firms (default 4000)"
     with pytest.raises(InputError):
         generate(seed=0, n_firms=9000)
 

@@ -24,7 +24,7 @@ RD_LINE_ITEM_YEAR = 2018
 DATA_VINTAGE = "2024-12-31"
 #: the only firm counts the code ranges of the simulated exchanges can hold
 MIN_FIRMS = 50
-MAX_FIRMS = 8000
+MAX_FIRMS = 6000
 
 
 @dataclass(frozen=True)
