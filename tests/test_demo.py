@@ -157,7 +157,7 @@ def _hand_foreign_share_pre(suppliers: pd.DataFrame) -> pd.Series:
 
 def test_ground_truth_groups_match_the_files(demo_dir, truth):
     assert truth["simulated"] is True and truth["seed"] == 1 and truth["n_firms"] == N_FIRMS
-    for key in ("params", "effects", "groups", "foreign_share_pre", "firm_years", "files", "definitions"):
+    for key in ("params", "process", "effects", "groups", "foreign_share_pre", "firm_years", "files", "definitions"):
         assert key in truth
     company = read(demo_dir, "company").set_index("firm_id")
     events = read(demo_dir, "sanctions")

@@ -69,9 +69,8 @@ class DemoParams:
         Yearly noise of a firm's foreign supplier share around its own level.
     n_sanctioned, n_listed_after_sanction, n_huawei_suppliers, n_little_giants : int
         Group sizes at 4,000 firms (scaled with ``--firms``).
-    soe_share_target, finance_share_target, delisted_share, masked_share_target : float
-        Approximate shares the simulation aims at (realised shares are in the
-        ground truth file).
+    delisted_share : float
+        Share of firms delisted (chosen among firms listed before 2019).
     roa_outlier_share, tobin_q_outlier_share : float
         Shares of firm-years given extreme ROA / Tobin's Q.
     leverage_above_one_share : float
@@ -106,10 +105,7 @@ class DemoParams:
     n_listed_after_sanction: int = 3
     n_huawei_suppliers: int = 30
     n_little_giants: int = 150
-    soe_share_target: float = 0.30
-    finance_share_target: float = 0.03
     delisted_share: float = 0.05
-    masked_share_target: float = 0.40
     roa_outlier_share: float = 0.0015
     tobin_q_outlier_share: float = 0.001
     leverage_above_one_share: float = 0.003

@@ -12,6 +12,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from panel.demo import financials as financials_process
+from panel.demo import firms as firms_process
+from panel.demo import patents as patents_process
+from panel.demo import suppliers as suppliers_process
+from panel.demo import treatment as treatment_process
 from panel.demo.financials import Financials
 from panel.demo.params import DATA_VINTAGE, FIRST_YEAR, LAST_YEAR, DemoParams
 from panel.demo.patents import PatentCounts
@@ -32,6 +37,49 @@ DEFINITIONS = {
     "first_treat_year": "year of the first effective Entity-List date if sanctioned, else cutoff_year if exposed",
     "event_time": "year - first_treat_year",
 }
+
+
+def process_constants() -> dict:
+    """The fixed shares and rates of the data-generating process (module constants)."""
+    return {
+        "firms": {
+            "industry_weights": firms_process.INDUSTRY_WEIGHTS,
+            "other_industry_weight": firms_process.OTHER_INDUSTRY_WEIGHT,
+            "star_industry_weights": firms_process.STAR_INDUSTRY_WEIGHTS,
+            "listing_year_weights": {str(y): w for y, w in firms_process.LISTING_YEAR_WEIGHTS.items()},
+        },
+        "treatment": {
+            "little_giant_batch_weights": list(treatment_process.LITTLE_GIANT_BATCH_WEIGHTS),
+            "second_event_share": treatment_process.SECOND_EVENT_SHARE,
+            "sanction_wave_year_weights": {str(y): w for y, w in treatment_process.SANCTION_WAVE_YEAR_WEIGHTS.items()},
+        },
+        "suppliers": {
+            "disclosure_rate": suppliers_process.DISCLOSURE_RATE,
+            "always_mask_share": suppliers_process.ALWAYS_MASK_SHARE,
+            "yearly_mask_rate": suppliers_process.YEARLY_MASK_RATE,
+            "mask_styles": [list(style) for style in suppliers_process.MASK_STYLES],
+            "foreign_countries": suppliers_process.FOREIGN_COUNTRIES,
+            "domestic_countries": suppliers_process.DOMESTIC_COUNTRIES,
+        },
+        "patents": {
+            "grant_rules": {k: dict(zip(("probability", "min_lag_days", "max_lag_days"), v))
+                            for k, v in patents_process.GRANT_RULES.items()},
+            "empty_row_share": patents_process.EMPTY_ROW_SHARE,
+            "missing_ipc_share": patents_process.MISSING_IPC_SHARE,
+            "ipc_by_group": patents_process.IPC_BY_GROUP,
+        },
+        "financials": {
+            "half_year_row_share": financials_process.HALF_YEAR_SHARE,
+            "opening_row_share": financials_process.OPENING_ROW_SHARE,
+            "later_rd_missing_share": financials_process.LATER_RD_MISSING_SHARE,
+            "tobin_q_both_missing_share": financials_process.Q_BOTH_MISSING_SHARE,
+            "tobin_q_only_missing_share": financials_process.Q_ONLY_MISSING_SHARE,
+            "log_tobin_q_year_effects": {str(FIRST_YEAR + i): g for i, g in enumerate(financials_process.Q_YEAR_EFFECTS)},
+            "subsidy_zero_share": financials_process.SUBSIDY_ZERO_SHARE,
+            "subsidy_missing_share": financials_process.SUBSIDY_MISSING_SHARE,
+            "operating_to_net_profit": financials_process.NET_TO_OPERATING,
+        },
+    }
 
 
 def _ids(mask: np.ndarray, firm_ids: np.ndarray) -> list[str]:
@@ -105,6 +153,7 @@ def ground_truth(
         "data_vintage": DATA_VINTAGE,
         "definitions": DEFINITIONS,
         "params": params.to_dict(),
+        "process": process_constants(),
         "effects": {
             "invention_apply": {
                 "scale": "ln E[invention_apply]",
