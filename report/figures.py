@@ -1,0 +1,151 @@
+"""Figures of the firm-level studies: event-study coefficients and year-by-year marginal returns.
+
+matplotlib is imported on first use with the Agg backend (no screen needed);
+every figure is saved as ``<stem>.pdf`` and ``<stem>.png``. The plotting
+functions take plain DataFrames of points, so any estimator's output can be
+drawn the same way.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from data_schemas.errors import InputError
+
+DPI = 150
+POINT_COLUMNS = ("estimate", "lower", "upper")
+#: colour-blind-safe colours for overlaid series
+COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
+
+
+def pyplot():
+    """matplotlib.pyplot with the non-interactive Agg backend."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def save(figure, stem: str | Path) -> list[Path]:
+    """Save ``figure`` as ``<stem>.pdf`` and ``<stem>.png``, close it, return both paths."""
+    stem = Path(stem)
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    paths = [stem.with_name(stem.name + ".pdf"), stem.with_name(stem.name + ".png")]
+    for path in paths:
+        figure.savefig(path, dpi=DPI, bbox_inches="tight", metadata={"CreationDate": None} if path.suffix == ".pdf" else None)
+    pyplot().close(figure)
+    return paths
+
+
+def _check_points(points: pd.DataFrame, x: str, name: str) -> None:
+    missing = [c for c in (x, *POINT_COLUMNS) if c not in points]
+    if missing:
+        raise InputError(f"{name} points lack column(s) {', '.join(missing)}", fix=f"give {x}, estimate, lower, upper")
+    if points.empty:
+        raise InputError(f"no {name} points to plot")
+
+
+def event_study_plot(
+    series: dict[str, pd.DataFrame],
+    stem: str | Path,
+    *,
+    reference: int = -1,
+    title: str = "",
+    ylabel: str = "Coefficient",
+    note: str = "",
+) -> list[Path]:
+    """Event-study coefficients with 95 % intervals by event time.
+
+    Parameters
+    ----------
+    series : dict of str to DataFrame
+        Label -> points with ``event_time, estimate, lower, upper`` (one label
+        for a single estimator, several to overlay estimators; they are
+        shifted sideways a little so the intervals do not hide each other).
+    stem : str or Path
+        Output path without suffix.
+    reference : int
+        The omitted period, drawn at zero with a hollow marker.
+    title, ylabel, note : str
+        Title, y-axis label, and a line under the figure (e.g. the SE type).
+    """
+    for label, points in series.items():
+        _check_points(points, "event_time", f"event-study ({label})")
+    plt = pyplot()
+    figure, axis = plt.subplots(figsize=(6.4, 4.0))
+    width = 0.5 / max(len(series), 1)
+    for i, (label, points) in enumerate(series.items()):
+        colour = COLOURS[i % len(COLOURS)]
+        offset = (i - (len(series) - 1) / 2) * width
+        x = points["event_time"].astype(float) + offset
+        axis.errorbar(
+            x, points["estimate"],
+            yerr=[points["estimate"] - points["lower"], points["upper"] - points["estimate"]],
+            fmt="o", color=colour, ecolor=colour, elinewidth=1.2, capsize=3, markersize=4, label=label,
+        )
+        axis.plot([reference + offset], [0.0], marker="o", markerfacecolor="white", markeredgecolor=colour, markersize=5)
+    axis.axhline(0.0, color="0.3", linewidth=0.8)
+    axis.axvline(-0.5, color="0.3", linewidth=0.8, linestyle="--")
+    axis.annotate("treatment", xy=(-0.5, 1.0), xycoords=("data", "axes fraction"), xytext=(3, -12),
+                  textcoords="offset points", fontsize=8, color="0.3")
+    times = sorted({int(t) for p in series.values() for t in p["event_time"]} | {reference})
+    axis.set_xticks(times)
+    axis.set_xlabel(f"Years relative to treatment (reference: {reference})")
+    axis.set_ylabel(ylabel)
+    if title:
+        axis.set_title(title)
+    if len(series) > 1:
+        axis.legend(frameon=False, fontsize=8)
+    if note:
+        figure.text(0.01, -0.02, note, fontsize=7, color="0.3", ha="left", va="top", wrap=True)
+    axis.spines[["top", "right"]].set_visible(False)
+    return save(figure, stem)
+
+
+def marginal_return_plot(
+    points: pd.DataFrame,
+    stem: str | Path,
+    *,
+    cutoff: int | None = None,
+    title: str = "",
+    ylabel: str = "Marginal return",
+    note: str = "",
+) -> list[Path]:
+    """Year-by-year marginal effect with 95 % intervals, the sanction cutoff marked.
+
+    Parameters
+    ----------
+    points : DataFrame
+        ``period, estimate, lower, upper``.
+    stem : str or Path
+        Output path without suffix.
+    cutoff : int, optional
+        First post-sanction period, drawn as a dashed line before it.
+    title, ylabel, note : str
+        Title, y-axis label, and a line under the figure.
+    """
+    _check_points(points, "period", "marginal-return")
+    plt = pyplot()
+    figure, axis = plt.subplots(figsize=(6.4, 4.0))
+    x = points["period"].astype(float)
+    axis.fill_between(x, points["lower"], points["upper"], color=COLOURS[0], alpha=0.2, linewidth=0)
+    axis.plot(x, points["estimate"], marker="o", color=COLOURS[0], markersize=4)
+    axis.axhline(0.0, color="0.3", linewidth=0.8)
+    if cutoff is not None:
+        axis.axvline(cutoff - 0.5, color="0.3", linewidth=0.8, linestyle="--")
+        axis.annotate("sanctions", xy=(cutoff - 0.5, 1.0), xycoords=("data", "axes fraction"), xytext=(3, -12),
+                      textcoords="offset points", fontsize=8, color="0.3")
+    axis.set_xticks(sorted(int(p) for p in points["period"]))
+    axis.tick_params(axis="x", labelrotation=45)
+    axis.set_xlabel("Year")
+    axis.set_ylabel(ylabel)
+    if title:
+        axis.set_title(title)
+    if note:
+        figure.text(0.01, -0.04, note, fontsize=7, color="0.3", ha="left", va="top", wrap=True)
+    axis.spines[["top", "right"]].set_visible(False)
+    return save(figure, stem)

@@ -1,0 +1,46 @@
+"""Figures: files written in both formats, what is drawn, and clear errors on bad points."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from data_schemas.errors import InputError
+from report.figures import event_study_plot, marginal_return_plot
+
+
+@pytest.fixture
+def event_points():
+    points = pd.DataFrame({"event_time": [-3, -2, 0, 1, 2], "estimate": [0.01, -0.02, 0.25, 0.35, 0.44]})
+    return points.assign(lower=points.estimate - 0.05, upper=points.estimate + 0.05)
+
+
+def test_event_study_plot_writes_pdf_and_png(event_points, tmp_path, monkeypatch):
+    drawn = {}
+    import matplotlib.axes
+
+    original = matplotlib.axes.Axes.set_xticks
+
+    def spy(self, ticks, *args, **kwargs):
+        drawn["ticks"] = list(ticks)
+        return original(self, ticks, *args, **kwargs)
+
+    monkeypatch.setattr(matplotlib.axes.Axes, "set_xticks", spy)
+    paths = event_study_plot({"TWFE": event_points}, tmp_path / "es", reference=-1, title="t")
+    assert [p.name for p in paths] == ["es.pdf", "es.png"]
+    assert paths[0].read_bytes()[:4] == b"%PDF" and paths[1].read_bytes()[:4] == b"\x89PNG"
+    assert drawn["ticks"] == [-3, -2, -1, 0, 1, 2], "the reference period is on the axis"
+
+
+def test_marginal_return_plot(tmp_path):
+    points = pd.DataFrame({"period": [2017, 2018, 2019], "estimate": [0.01, 0.012, 0.004]})
+    points = points.assign(lower=points.estimate - 0.002, upper=points.estimate + 0.002)
+    paths = marginal_return_plot(points, tmp_path / "mr", cutoff=2019)
+    assert all(p.stat().st_size > 1000 for p in paths)
+
+
+def test_bad_points_are_errors(event_points, tmp_path):
+    with pytest.raises(InputError, match=r"event-study \(TWFE\) points lack column\(s\) upper; give event_time"):
+        event_study_plot({"TWFE": event_points.drop(columns="upper")}, tmp_path / "x")
+    with pytest.raises(InputError, match="no marginal-return points to plot"):
+        marginal_return_plot(pd.DataFrame(columns=["period", "estimate", "lower", "upper"]), tmp_path / "y")
