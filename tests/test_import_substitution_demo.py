@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import pytest
 
-from models.import_substitution import gdp_shares, group_indices
+from models.import_substitution import classify, gdp_shares, group_indices, growth_index, volatility_index
 from panel.demo.imports import PLANS, simulate_imports, write_imports_demo
 from panel.sources.customs import group_monthly, read_customs
 from panel.sources.gdp import read_gdp
@@ -33,9 +33,11 @@ def test_every_planted_pattern_is_recovered(demo):
     assert len(planted) == 17
     assert whole["pattern"].to_dict() == planted
     for group in truth["groups"]:
-        assert whole.loc[group["group"], "growth"] == pytest.approx(group["noise_free_growth"], abs=0.2)
-        assert whole.loc[group["group"], "volatility"] == pytest.approx(group["noise_free_volatility"], abs=0.05)
-        assert group["noise_free_pattern"] == group["pattern"]
+        path = group["noise_free_path"]
+        growth, volatility = growth_index(path), volatility_index(path)
+        assert classify(growth, volatility) == group["pattern"]
+        assert whole.loc[group["group"], "growth"] == pytest.approx(growth, abs=0.2)
+        assert whole.loc[group["group"], "volatility"] == pytest.approx(volatility, abs=0.05)
 
 
 def test_semiconductor_groups_spike_in_2020(demo):

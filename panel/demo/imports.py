@@ -19,7 +19,7 @@ Data-generating process, per technology group g (all 17 of the bundled list):
 Each group's knots and spike are chosen so that its pattern under the
 partition of :mod:`models.import_substitution` (whole period, linear weights)
 is known, with margins larger than the noise can bridge: the planted pattern
-and the indices of the noise-free path are written to ``imports_truth.json``.
+and the noise-free path (relative to 2015-01) are written to ``imports_truth.json``.
 GDP grows 5.5 % a year from 11 trillion dollars (2015) with 1 % noise.
 """
 
@@ -32,14 +32,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from models.import_substitution import (
-    IMPORT_SUBSTITUTION,
-    NO_DISCERNIBLE_EFFECT,
-    STOCKPILING,
-    classify,
-    growth_index,
-    volatility_index,
-)
 from panel.sources.customs import CHINA_CUSTOMS
 from panel.sources.hs_groups import load_hs_groups
 
@@ -55,6 +47,11 @@ GDP_2015 = 11.0e12
 GDP_GROWTH = 0.055
 GDP_NOISE_SD = 0.01
 MARKER = "SIMULATED"
+
+#: the patterns of the partition (models.import_substitution), as the truth file names them
+STOCKPILING = "stockpiling"
+NO_DISCERNIBLE_EFFECT = "no_discernible_effect"
+IMPORT_SUBSTITUTION = "import_substitution"
 
 #: file names the demo writes
 CUSTOMS_FILE = "customs_imports.csv"
@@ -183,9 +180,7 @@ def simulate_imports(seed: int = DEFAULT_SEED) -> SimulatedImports:
             "group_name": attributes["group_name"],
             "category": attributes["category"],
             "semiconductor": bool(attributes["semiconductor"]),
-            "noise_free_volatility": volatility_index(path),
-            "noise_free_growth": growth_index(path),
-            "noise_free_pattern": classify(growth_index(path), volatility_index(path)),
+            "noise_free_path": [round(float(x), 6) for x in path],
         })
     headers = {name: headers[0] for name, headers in CHINA_CUSTOMS.columns.items()}
     customs = pd.concat(rows, ignore_index=True).rename(columns={**headers, "name": "商品名称"})
