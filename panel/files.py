@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Mapping
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 from data_schemas.errors import InputError
@@ -57,3 +60,34 @@ def write_atomically(targets: Mapping[Path, Callable[[Path], None]], *, force: b
     for path in paths:
         os.replace(temporaries[path], path)
     return paths
+
+
+@contextmanager
+def atomic_directory(target: str | Path, *, force: bool = False) -> Iterator[Path]:
+    """Fill a directory that appears at ``target`` only when the block succeeds.
+
+    The block writes into a hidden temporary directory beside ``target``; on
+    success it is renamed to ``target`` (replacing an existing one only if
+    ``force``), on failure it is removed and ``target`` is untouched.
+
+    Examples
+    --------
+    >>> with atomic_directory(tmp / "run1") as folder:          # doctest: +SKIP
+    ...     (folder / "results.json").write_text("{}")
+    """
+    target = Path(target)
+    refuse_existing([target], force=force)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp", dir=target.parent))
+    try:
+        yield temporary
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise
+    if target.exists():
+        retired = Path(tempfile.mkdtemp(prefix=f".{target.name}.old", dir=target.parent))
+        os.replace(target, retired / target.name)
+        os.replace(temporary, target)
+        shutil.rmtree(retired, ignore_errors=True)
+    else:
+        os.replace(temporary, target)
