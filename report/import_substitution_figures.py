@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from report.figures import pyplot, save
 from models.import_substitution import (
     GROWTH_THRESHOLD,
     MEDIUM_VOLATILITY_FLOOR,
@@ -25,28 +26,6 @@ from models.import_substitution import (
 
 #: one colour per pattern (colour-blind safe)
 PATTERN_COLOURS = {"stockpiling": "#D55E00", "no_discernible_effect": "#0072B2", "import_substitution": "#009E73"}
-_DPI = 150
-
-
-def _pyplot():
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    return plt
-
-
-def _save(figure, stem: str | Path) -> list[Path]:
-    stem = Path(stem)
-    stem.parent.mkdir(parents=True, exist_ok=True)
-    paths = [stem.with_suffix(".pdf"), stem.with_suffix(".png")]
-    for path in paths:
-        figure.savefig(path, dpi=_DPI, bbox_inches="tight")
-    _pyplot().close(figure)
-    return paths
-
-
 def plot_series_by_pattern(
     monthly: pd.DataFrame, indices: pd.DataFrame, stem: str | Path, *, window: str = "whole", note: str = ""
 ) -> list[Path]:
@@ -65,7 +44,7 @@ def plot_series_by_pattern(
     note : str
         Text under the figure (e.g. ``"SIMULATED data"``).
     """
-    plt = _pyplot()
+    plt = pyplot()
     from matplotlib import dates
 
     rows = indices[indices["window"] == window].set_index("group")
@@ -87,7 +66,7 @@ def plot_series_by_pattern(
     if note:
         figure.text(0.01, -0.02, note, fontsize=8)
     figure.tight_layout()
-    return _save(figure, stem)
+    return save(figure, stem)
 
 
 def plot_growth_volatility(indices: pd.DataFrame, stem: str | Path, *, window: str = "whole", note: str = "") -> list[Path]:
@@ -105,7 +84,7 @@ def plot_growth_volatility(indices: pd.DataFrame, stem: str | Path, *, window: s
     note : str
         Text under the figure.
     """
-    plt = _pyplot()
+    plt = pyplot()
     rows = indices[indices["window"] == window]
     figure, axis = plt.subplots(figsize=(7, 5))
     for semiconductor, marker in ((True, "s"), (False, "o")):
@@ -134,7 +113,7 @@ def plot_growth_volatility(indices: pd.DataFrame, stem: str | Path, *, window: s
     if note:
         figure.text(0.01, -0.02, note, fontsize=8)
     figure.tight_layout()
-    return _save(figure, stem)
+    return save(figure, stem)
 
 
 def plot_gdp_shares(shares: pd.DataFrame, stem: str | Path, *, note: str = "") -> list[Path]:
@@ -151,7 +130,7 @@ def plot_gdp_shares(shares: pd.DataFrame, stem: str | Path, *, note: str = "") -
     note : str
         Text under the figure.
     """
-    plt = _pyplot()
+    plt = pyplot()
     figure, axis = plt.subplots(figsize=(10, 4.5))
     colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for colour, category in zip(colours, dict.fromkeys(shares["category"])):
@@ -175,4 +154,4 @@ def plot_gdp_shares(shares: pd.DataFrame, stem: str | Path, *, note: str = "") -
     if note:
         figure.text(0.01, -0.02, note, fontsize=8)
     figure.tight_layout()
-    return _save(figure, stem)
+    return save(figure, stem)
