@@ -99,7 +99,7 @@ def test_files_read_back_through_the_layouts_equal_the_canonical_tables(demo_dir
     expected = data.tables[table].reset_index(drop=True)
     for column in expected.columns:
         if pd.api.types.is_string_dtype(expected[column].dtype) or expected[column].dtype == object:
-            back[column] = back[column].replace("", None).astype(object)
+            back[column] = back[column].astype(object)
             expected[column] = expected[column].astype(object)
     pd.testing.assert_frame_equal(back, expected, check_dtype=False)
 

@@ -221,3 +221,15 @@ def test_xlsx_saved_under_a_csv_name_is_read_as_xlsx(tmp_path):
     path = tmp_path / "subsidies.csv"
     book.save(path)
     assert read_export(path, SUBSIDIES).to_dict("records") == [{"firm_id": "000001", "year": 2019, "subsidy": 12.5}]
+
+
+def test_empty_text_cells_read_as_missing(tmp_path):
+    from panel.sources.formats import SUPPLIERS
+
+    path = write(
+        tmp_path,
+        "Stkcd,Year,Rank,SupplierName,Country,PurchaseShare\n1,2019,1,Intel,,10\n1,2019,2,供应商二, ,5\n",
+        name="top5_suppliers.csv",
+    )
+    frame = read_export(path, SUPPLIERS)
+    assert frame["country"].isna().all(), "an empty or blank country is missing, not ''"

@@ -228,7 +228,7 @@ def parse_text(raw: pd.Series) -> pd.Series:
 
 def text_series(values: list[str | None], index: pd.Index) -> pd.Series:
     """A text column in pandas' default text dtype, ``None`` for missing."""
-    return pd.Series(values, index=index, dtype=None if any(v is not None for v in values) else object)
+    return pd.Series(values, index=index, dtype="str")
 
 
 def type_columns(
@@ -276,7 +276,7 @@ def type_columns(
             values = parse_dates(raw, label, file, excel=excel)
         elif dtype in ("float64", "int64", "Int64"):
             values = parse_numbers(raw, label, file, whole=dtype != "float64")
-        elif dtype == "str":
+        elif dtype in ("str", "object") or dtype.startswith("string"):
             values = parse_text(raw)
         else:
             values = raw
