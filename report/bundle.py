@@ -1,0 +1,130 @@
+"""Run bundles: every table in every format, the figures, ``results.json`` and a manifest.
+
+A bundle is a folder ``results/<study>/<run>/``::
+
+    tables/<name>.tex             LaTeX fragment for \\input (booktabs, threeparttable)
+    tables/<name>.standalone.tex  the same table as a complete document (pdflatex)
+    tables/<name>.md|.html|.csv   other requested formats
+    figures/<name>.pdf|.png
+    results.json                  estimates and tables as numbers (re-render without re-estimating)
+    manifest.json                 study, sample, input file hashes, package versions, seed, command
+
+It is written into a temporary folder and renamed into place, so a failed run
+leaves nothing behind and an earlier run is replaced only when asked.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from data_schemas.errors import InputError
+from panel.files import atomic_directory
+from report.render import FORMATS, render
+from report.style import Style
+from report.table import Table
+
+RESULTS_FILE = "results.json"
+MANIFEST_FILE = "manifest.json"
+TABLE_FORMATS = ("latex", "md", "html", "csv")
+
+
+@dataclass(frozen=True)
+class BundleContent:
+    """What a run puts in its bundle.
+
+    Parameters
+    ----------
+    tables : mapping of str to Table
+        Tables by file stem.
+    figures : mapping of str to callable
+        Figure name -> function that draws it to a given stem (without suffix)
+        and returns the files written.
+    results : dict
+        The study's estimates in JSON-able form.
+    manifest : dict
+        Provenance of the run.
+    """
+
+    tables: Mapping[str, Table]
+    figures: Mapping[str, Callable[[Path], list[Path]]] = field(default_factory=dict)
+    results: dict[str, Any] = field(default_factory=dict)
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+
+def parse_formats(text: str | Sequence[str]) -> tuple[str, ...]:
+    """``"latex,md"`` -> ``("latex", "md")``, each checked against the known formats."""
+    names = [t.strip() for t in (text.split(",") if isinstance(text, str) else text) if t.strip()]
+    for name in names:
+        if name not in TABLE_FORMATS:
+            raise InputError(f"unknown table format {name!r}", fix=f"choose from {', '.join(TABLE_FORMATS)}")
+    if not names:
+        raise InputError("no table format given", fix=f"choose from {', '.join(TABLE_FORMATS)}")
+    return tuple(dict.fromkeys(names))
+
+
+def table_files(table: Table, formats: Sequence[str], style: Style) -> dict[str, str]:
+    """File name -> text of ``table`` in every requested format (LaTeX also standalone)."""
+    files = {}
+    for fmt in formats:
+        files[f"{table.label}{FORMATS[fmt]}"] = render(table, fmt, style=style)
+        if fmt == "latex":
+            files[f"{table.label}.standalone.tex"] = render(table, fmt, style=style, standalone=True)
+    return files
+
+
+def write_bundle(
+    target: str | Path, content: BundleContent, *, formats: Sequence[str], style: Style, force: bool = False
+) -> Path:
+    """Write a run bundle to ``target`` atomically.
+
+    Raises
+    ------
+    InputError
+        If ``target`` exists and ``force`` is false (checked before writing).
+    """
+    target = Path(target)
+    with atomic_directory(target, force=force) as folder:
+        (folder / "tables").mkdir()
+        for table in content.tables.values():
+            for name, text in table_files(table, formats, style).items():
+                (folder / "tables" / name).write_text(text, encoding="utf-8")
+        if content.figures:
+            (folder / "figures").mkdir()
+            for name, draw in content.figures.items():
+                draw(folder / "figures" / name)
+        stored = {
+            "results": content.results,
+            "tables": {name: table.to_dict() for name, table in content.tables.items()},
+            "rendering": {"formats": list(formats), "stars": list(style.stars), "second_row": style.second_row,
+                          "digits": style.digits},
+        }
+        _write_json(folder / RESULTS_FILE, stored)
+        _write_json(folder / MANIFEST_FILE, content.manifest)
+    return target
+
+
+def _write_json(path: Path, data: Any) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
+
+
+def read_bundle_tables(bundle: str | Path) -> dict[str, Table]:
+    """The tables stored in a bundle's ``results.json``, by name.
+
+    Raises
+    ------
+    InputError
+        If the folder is not a run bundle or its results file is unreadable.
+    """
+    path = Path(bundle) / RESULTS_FILE
+    if not path.is_file():
+        raise InputError(f"no {RESULTS_FILE} in {bundle}", fix="pass a run folder written by 'chokepoint run'")
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        return {name: Table.from_dict(data) for name, data in stored["tables"].items()}
+    except (json.JSONDecodeError, KeyError, TypeError) as exc:
+        raise InputError(f"unreadable results file ({exc.__class__.__name__}: {exc})", file=path,
+                         fix="re-run the study to write it again") from None

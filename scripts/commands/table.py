@@ -1,0 +1,69 @@
+"""``chokepoint table``: re-render a run's tables from its results.json, without re-estimating."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+def parse_stars(text: str) -> tuple[float, ...]:
+    """``"none"`` -> ``()``; ``"0.1,0.05,0.01"`` -> the thresholds."""
+    from data_schemas.errors import InputError
+
+    if text.strip().lower() == "none":
+        return ()
+    try:
+        return tuple(float(t) for t in text.split(","))
+    except ValueError:
+        raise InputError(f"--stars {text!r} is not 'none' or a list of p-values", fix="e.g. --stars 0.1,0.05,0.01") from None
+
+
+@click.command(name="table")
+@click.argument("bundle", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--table", "names", multiple=True, help="Table to render (repeatable); all by default.")
+@click.option("--format", "fmt", default="latex", show_default=True, help="One of latex, md, html, csv.")
+@click.option("--standalone", is_flag=True, help="LaTeX: a complete document instead of a fragment.")
+@click.option("--stars", default="0.1,0.05,0.01", show_default=True, help="p-value thresholds, or 'none' (AER style).")
+@click.option("--se", "second_row", default="se", show_default=True, help="Under each coefficient: se, t, p, ci or none.")
+@click.option("--digits", type=int, default=3, show_default=True, help="Decimals of coefficients.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Write files into this folder instead of printing.")
+@click.option("--force", is_flag=True, help="Overwrite files in --out.")
+def command(bundle: Path, names: tuple[str, ...], fmt: str, standalone: bool, stars: str, second_row: str,
+            digits: int, out_dir: Path | None, force: bool) -> None:
+    """Re-render the tables of a run bundle with other display options.
+
+    Reads BUNDLE/results.json (written by 'chokepoint run'); nothing is
+    re-estimated. Without --out the tables are printed.
+
+    \b
+    Examples:
+      chokepoint table results/returns_to_innovation/20261123-101500 --format md
+      chokepoint table RUN --table returns --stars none --se t
+      chokepoint table RUN --format latex --standalone --out paper/tables
+    """
+    from data_schemas.errors import InputError
+    from panel.files import write_atomically
+    from report.bundle import parse_formats, read_bundle_tables
+    from report.render import FORMATS, render
+    from report.style import Style
+
+    (fmt,) = parse_formats(fmt)
+    style = Style(stars=parse_stars(stars), second_row=second_row, digits=digits)
+    tables = read_bundle_tables(bundle)
+    unknown = [n for n in names if n not in tables]
+    if unknown:
+        raise InputError(f"no table {unknown[0]!r} in {bundle}", fix=f"choose from {', '.join(tables)}")
+    chosen = [tables[n] for n in (names or tables)]
+    texts = {f"{t.label}{'.standalone' if standalone else ''}{FORMATS[fmt]}": render(t, fmt, style=style, standalone=standalone)
+             for t in chosen}
+    if out_dir is None:
+        click.echo("\n".join(texts.values()), nl=False)
+        return
+    written = write_atomically(
+        {out_dir / name: (lambda path, text=text: path.write_text(text, encoding="utf-8")) for name, text in texts.items()},
+        force=force,
+    )
+    for path in written:
+        click.echo(f"Wrote {path}")
