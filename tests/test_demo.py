@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import time
 from pathlib import Path
 
@@ -14,7 +15,6 @@ from click.testing import CliRunner
 from data_schemas.errors import InputError
 from data_schemas.raw import RAW_SCHEMAS
 from panel.demo import generate, simulate
-from panel.demo.folder import fill_folder_atomically
 from panel.demo.simulate import file_name
 from panel.demo.suppliers import MASK_STYLES
 from panel.demo.writer import UTF8_BOM
@@ -24,7 +24,8 @@ from scripts.cli import main
 
 N_FIRMS = 200
 CSV_FILES = sorted(file_name(name) for name in LAYOUTS)
-ALL_FILES = sorted([*CSV_FILES, "ground_truth.json", "README.txt"])
+IMPORT_FILES = ["README_SIMULATED.txt", "customs_imports.csv", "gdp.csv", "imports_truth.json"]
+ALL_FILES = sorted([*CSV_FILES, "ground_truth.json", "README.txt", *IMPORT_FILES])
 
 
 @pytest.fixture(scope="module")
@@ -275,13 +276,14 @@ def test_realised_invention_effect_follows_tau(truth):
     assert sum(effects["cohort_sizes"].values()) == len(truth["groups"]["first_treat_year"])
 
 
-def test_fill_folder_atomically_leaves_nothing_when_writing_fails(tmp_path):
-    def fail(folder: Path) -> None:
-        (folder / "half.csv").write_text("x")
+def test_a_failed_write_leaves_nothing(tmp_path, monkeypatch):
+    def fail(folder, seed):
+        (Path(folder) / "half.csv").write_text("x")
         raise RuntimeError("disk full")
 
+    monkeypatch.setattr(sys.modules["panel.demo.simulate"], "write_imports_demo", fail)
     with pytest.raises(RuntimeError):
-        fill_folder_atomically(tmp_path / "out", fail)
+        simulate(tmp_path / "out", seed=1, n_firms=60)
     assert list(tmp_path.iterdir()) == []
 
 

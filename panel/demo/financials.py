@@ -232,7 +232,6 @@ def _with_extra_rows(rng: np.random.Generator, annual: pd.DataFrame, fi: np.ndar
         sorted by firm, period end and statement type.
     """
     n = len(annual)
-    year = annual["year"].to_numpy()
     money = [*BALANCE_COLUMNS, *INCOME_COLUMNS, "market_value"]
     flows = list(INCOME_COLUMNS)
     half = rng.random(n) < HALF_YEAR_SHARE

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from data_schemas.errors import InputError
+from panel.files import atomic_directory
 from panel.demo.financials import BALANCE_COLUMNS, INCOME_COLUMNS, simulate_financials
 from panel.demo.firms import (
     annual_info_table,
@@ -26,7 +27,8 @@ from panel.demo.firms import (
     simulate_firms,
     simulate_st_prefixes,
 )
-from panel.demo.folder import check_target, fill_folder_atomically
+from panel.demo.folder import check_target
+from panel.demo.imports import write_imports_demo
 from panel.demo.params import FIRST_SUPPLIER_YEAR, MAX_FIRMS, MIN_FIRMS, DemoParams
 from panel.demo.patents import KINDS, patent_counts_table, patent_records_table, simulate_patent_counts
 from panel.demo.suppliers import observed_foreign_share_pre, simulate_supplier_firms, simulate_suppliers
@@ -251,7 +253,19 @@ def write_demo(out_dir: str | Path, *, seed: int = 0, n_firms: int = 4000, force
     check_size(n_firms)
     check_target(out_dir, force=force)
     data = generate(seed, n_firms)
-    return fill_folder_atomically(out_dir, lambda folder: write_files(data, folder), force=force)
+    with atomic_directory(out_dir, force=True) as folder:  # check_target has refused what may not be replaced
+        written = write_files(data, folder)
+        for path in write_imports_demo(folder, seed=seed).values():
+            written.append(WrittenFile(path.name, _data_rows(path), path.stat().st_size))
+    return written
+
+
+def _data_rows(path: Path) -> int:
+    """Data rows of a plain CSV written by the demo (0 for other files)."""
+    if path.suffix != ".csv":
+        return 0
+    with path.open(encoding="utf-8") as handle:
+        return sum(1 for _ in handle) - 1
 
 
 def simulate(out_dir: str | Path, seed: int = 0, n_firms: int = 4000, force: bool = False) -> Path:
