@@ -75,7 +75,9 @@ def event_study(
     for name in (unit, time, first_treated, outcome):
         if name not in data.columns:
             raise InputError("no such column", column=name)
-    event_time = data[time] - data[first_treated]
+    # float, so that a nullable first_treated (Int64 with <NA>) gives NaN for
+    # never-treated units: their indicators are then 0, not missing
+    event_time = data[time].astype(float) - data[first_treated].astype(float)
     treated = event_time.notna()
     observed = event_time[treated]
     if observed.empty:
