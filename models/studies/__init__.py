@@ -1,0 +1,172 @@
+'''Studies as data: a TOML file of models, event studies and marginal effects, run in one call.
+
+>>> from models.studies import run_study_file, builtin_studies
+>>> sorted(builtin_studies())
+['patenting_response', 'returns_to_innovation', 'supply_chain_dependence']
+>>> results = run_study_file("returns_to_innovation", panel)          # doctest: +SKIP
+>>> results["roa_inv_post_exposed"].params                              # doctest: +SKIP
+>>> results.to_json("results.json")                                     # doctest: +SKIP
+
+The study file format
+---------------------
+Top level (``name`` required)::
+
+    name, title, description   strings
+    sample                     named sample of panel/samples.py every entry starts from ("all")
+
+``[panel]`` (optional): build options the panel must have been built with; a
+panel built otherwise is refused. Keys: ``cutoff_year``, ``exposure_threshold``,
+``pre_years``, ``sanction_date`` ("effective" | "announcement"),
+``winsorize`` ("none" | "pooled" | "by_year"), ``winsor_limits``, ``filters``.
+``Study.build_options()`` turns them into the builder's ``BuildOptions``.
+
+``[[models]]``: one fixed-effects regression each.
+
+    name            unique among models, event studies and marginal entries (required)
+    outcome         column (required)
+    regressors      columns whose coefficients are the point of the model
+    interactions    products of columns, written and named "a:b[:c]", e.g. "ln_invention_apply:post:exposed";
+                    the product becomes a column of that name
+    controls        further columns (the reporter shows them as one "Controls" row)
+    fixed_effects   absorbed columns, e.g. ["firm_id", "year"], ["firm_id", "industry_year"], "province_year"
+    cluster         one or two columns; vcov defaults to "cluster" when given, else "iid"
+    vcov            "iid" | "hc1" | "cluster" | "driscoll-kraay" (Driscoll-Kraay over year)
+    sample          named sample of panel/samples.py for this entry
+    where           condition on columns: comparisons "column OP value" (OP: == != < <= > >=,
+                    text values quoted) joined by "and", e.g. "supplier_coverage == 1 and year >= 2012"
+
+A regressor or control that never varies within a fixed effect (soe under
+firm effects) is refused before estimating, with the fix.
+
+``[[event_studies]]``: leads and lags, pre-trend F test on the leads.
+
+    name, outcome   (required)
+    timing          (required) a column of each firm's first treatment year ("first_treat_year";
+                    missing = never treated), or a year for an exposure design, together with
+    treated         a 0/1 column: those firms are treated from the timing year, or
+    exposure        a continuous column: coefficients exposure x 1{year = t}
+    window          [first, last] event times kept (exposure designs: years timing+first..timing+last)
+    reference       omitted event time, -1 by default (exposure designs: the year timing+reference)
+    bin_endpoints   true: event times beyond the window join the endpoints (needs a window)
+    controls, fixed_effects (default ["firm_id", "year"]), cluster (default ["firm_id"]), vcov, sample, where
+
+``[[marginal]]``: the return to ``x`` in each period, beta_x + beta_{x x 1{by = t}},
+with standard errors from the full covariance.
+
+    name, outcome, x (required); by (default "year"); reference (default: first period);
+    regressors, controls, fixed_effects, cluster, vcov, sample, where
+
+``[[tables]]`` and ``[[figures]]`` are declarations for the reporter; nothing is
+estimated for them, but the names in them are checked.
+
+    tables:   name, models (models or event studies, in column order), title, column_titles
+              (one per model), keep, drop, order (coefficient names), controls_row (true),
+              notes
+    figures:  name, kind ("event_study" | "marginal"), sources (entries of that kind), title,
+              xlabel, ylabel, notes
+
+Unknown keys are errors with a suggestion; so are names of samples, models,
+entries or coefficients that do not exist. Columns are checked against the
+panel before anything is estimated. Every such error is one ``InputError``
+naming the file, the entry and the fix.
+
+A complete example
+------------------
+Copy, save as ``my_study.toml`` and run ``run_study_file("my_study.toml", panel)``::
+
+    name = "my_study"
+    title = "Returns to patenting"
+    description = "ROA on invention applications, before and after 2019."
+    sample = "high_tech"
+
+    [panel]
+    cutoff_year = 2019
+    winsorize = "none"
+
+    [[models]]
+    name = "roa_post"
+    outcome = "roa"
+    regressors = ["ln_invention_apply"]
+    interactions = ["ln_invention_apply:post", "ln_invention_apply:post:exposed"]
+    controls = ["size", "leverage"]
+    fixed_effects = ["firm_id", "year"]
+    cluster = ["firm_id"]
+
+    [[models]]
+    name = "roa_post_industry_year"
+    outcome = "roa"
+    regressors = ["ln_invention_apply"]
+    interactions = ["ln_invention_apply:post", "ln_invention_apply:post:exposed"]
+    controls = ["size", "leverage"]
+    fixed_effects = ["firm_id", "industry_year"]
+    cluster = ["firm_id"]
+
+    [[event_studies]]
+    name = "patents_es"
+    outcome = "ln_invention_apply"
+    timing = "first_treat_year"
+    window = [-5, 4]
+    bin_endpoints = true
+
+    [[event_studies]]
+    name = "supplier_share_es"
+    outcome = "foreign_supplier_share"
+    timing = 2019
+    treated = "exposed"
+    window = [-5, 4]
+    where = "supplier_coverage == 1"
+
+    [[marginal]]
+    name = "roa_return_by_year"
+    outcome = "roa"
+    x = "ln_invention_apply"
+    controls = ["size", "leverage"]
+    fixed_effects = ["firm_id", "year"]
+    cluster = ["firm_id"]
+
+    [[tables]]
+    name = "roa"
+    title = "ROA and invention patents"
+    models = ["roa_post", "roa_post_industry_year"]
+    column_titles = ["Year FE", "Industry x year FE"]
+    drop = ["size", "leverage"]
+    notes = "Post: year >= 2019."
+
+    [[figures]]
+    name = "patents"
+    kind = "event_study"
+    sources = ["patents_es"]
+    title = "Invention applications around the first treatment"
+
+Results
+-------
+:func:`run_study` returns an immutable :class:`StudyResults`: ``models``
+(name -> :class:`models.Result`), ``event_studies`` (name ->
+:class:`EventStudyResult` with ``coefficients()`` by event time and
+``pretrend``), ``marginal`` (name -> :class:`MarginalResult` with
+``by_period``), ``coverage`` (firm-years, firms, firm-years naming suppliers;
+per entry its subsample and observations) and the ``study`` with its table and
+figure declarations. ``to_dict()``/``to_json()`` and ``from_dict()``/``read_json()``
+round-trip everything without re-estimating.
+'''
+
+from models.studies.builtin import builtin_studies, load_study, run_study_file
+from models.studies.condition import Condition, parse_condition
+from models.studies.results import EventStudyResult, MarginalResult, StudyResults
+from models.studies.runner import run_study
+from models.studies.study import Study, read_study, study_from_mapping
+
+__all__ = [
+    "Condition",
+    "EventStudyResult",
+    "MarginalResult",
+    "Study",
+    "StudyResults",
+    "builtin_studies",
+    "load_study",
+    "parse_condition",
+    "read_study",
+    "run_study",
+    "run_study_file",
+    "study_from_mapping",
+]

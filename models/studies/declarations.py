@@ -1,0 +1,405 @@
+"""The entries of a study file, parsed and checked before anything is estimated.
+
+See :mod:`models.studies` for the TOML format.  Every check here raises one
+:class:`InputError` that names the study file, the entry and the fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields
+from typing import Any
+
+from data_schemas.errors import InputError
+from models.marginal import SEPARATOR
+from models.names import did_you_mean
+from models.spec import Spec
+from models.studies.condition import Condition, parse_condition
+
+#: panel identifiers every study entry may rely on
+UNIT, TIME = "firm_id", "year"
+FIGURE_KINDS = ("event_study", "marginal")
+
+
+class Where:
+    """Where in a study file an entry sits, for error messages."""
+
+    def __init__(self, file: str | None, entry: str) -> None:
+        self.file = file
+        self.entry = entry
+
+    def error(self, problem: str, fix: str | None = None) -> InputError:
+        """An :class:`InputError` naming the file and the entry."""
+        return InputError(f"{self.entry}: {problem}", file=self.file, fix=fix)
+
+    def check_keys(self, table: Mapping[str, Any], allowed: Sequence[str], required: Sequence[str] = ()) -> None:
+        """Reject unknown keys (with a suggestion) and missing required ones."""
+        if not isinstance(table, Mapping):
+            raise self.error("expected a table of keys and values", fix="see the format in the models.studies docstring")
+        for key in table:
+            if key not in allowed:
+                hint = did_you_mean(key, allowed)
+                raise self.error(f"unknown key '{key}'", fix=hint or f"the keys are: {', '.join(allowed)}")
+        for key in required:
+            if key not in table:
+                raise self.error(f"missing key '{key}'", fix=f"add {key} = ...")
+
+    def text(self, table: Mapping[str, Any], key: str, default: str | None = None) -> str | None:
+        """A string value."""
+        value = table.get(key, default)
+        if value is not None and not isinstance(value, str):
+            raise self.error(f"'{key}' must be a string, got {value!r}", fix=f'write {key} = "..."')
+        return value
+
+    def names(self, table: Mapping[str, Any], key: str, default: Sequence[str] = (), unique: bool = True) -> tuple[str, ...]:
+        """A list of strings (one string is accepted as a list of one), each once unless ``unique`` is false."""
+        value = table.get(key, default)
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) and v for v in value):
+            raise self.error(f"'{key}' must be a list of names, got {value!r}", fix=f'write {key} = ["a", "b"]')
+        if unique and len(set(value)) != len(value):
+            raise self.error(f"'{key}' lists a name twice", fix="list each name once")
+        return tuple(value)
+
+    def integer(self, table: Mapping[str, Any], key: str, default: int | None = None) -> int | None:
+        """An integer value."""
+        value = table.get(key, default)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise self.error(f"'{key}' must be a whole number, got {value!r}")
+        return value
+
+    def flag(self, table: Mapping[str, Any], key: str, default: bool) -> bool:
+        """A true/false value."""
+        value = table.get(key, default)
+        if not isinstance(value, bool):
+            raise self.error(f"'{key}' must be true or false, got {value!r}")
+        return value
+
+
+@dataclass(frozen=True)
+class Subsample:
+    """A named sample of :mod:`panel.samples` and/or a condition."""
+
+    sample: str | None = None
+    where: Condition | None = None
+
+    @classmethod
+    def read(cls, table: Mapping[str, Any], at: Where) -> Subsample:
+        from panel.samples import SAMPLES
+
+        sample = at.text(table, "sample")
+        if sample is not None and sample not in SAMPLES:
+            hint = did_you_mean(sample, SAMPLES)
+            raise at.error(f"unknown sample '{sample}'", fix=hint or f"choose from {', '.join(SAMPLES)}")
+        text = at.text(table, "where")
+        try:
+            where = None if text is None else parse_condition(text)
+        except InputError as exc:
+            raise at.error(exc.problem, exc.fix) from None
+        return cls(sample, where)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Columns the condition reads."""
+        return () if self.where is None else self.where.columns
+
+    def to_dict(self) -> dict[str, Any]:
+        """The TOML keys."""
+        return {key: value for key, value in (("sample", self.sample), ("where", self.where and self.where.text)) if value}
+
+
+_ESTIMATION_KEYS = ("outcome", "controls", "fixed_effects", "cluster", "vcov", "sample", "where")
+
+
+def _interaction(name: str, at: Where) -> tuple[str, ...]:
+    parts = tuple(name.split(SEPARATOR))
+    if len(parts) < 2 or not all(parts):
+        raise at.error(f"interaction '{name}' must join two or more columns with '{SEPARATOR}'",
+                       fix="write e.g. \"ln_invention_apply:post:exposed\"")
+    return parts
+
+
+def _spec(at: Where, outcome: str, terms: Sequence[str], fixed_effects, cluster, vcov) -> Spec:
+    try:
+        return Spec(outcome, tuple(terms), fixed_effects=fixed_effects, cluster=cluster, vcov=vcov,
+                    time=TIME if vcov == "driscoll-kraay" else None)
+    except InputError as exc:
+        raise at.error(exc.problem, exc.fix) from None
+
+
+@dataclass(frozen=True)
+class ModelEntry:
+    """One ``[[models]]`` entry: a fixed-effects regression.
+
+    The coefficients are ``regressors``, then ``interactions`` (products of
+    columns, named by joining them with ``:``), then ``controls``.
+    """
+
+    name: str
+    spec: Spec
+    regressors: tuple[str, ...]
+    interactions: tuple[str, ...]
+    controls: tuple[str, ...]
+    subsample: Subsample
+
+    KEYS = ("name", "regressors", "interactions", *_ESTIMATION_KEYS)
+
+    @classmethod
+    def read(cls, table: Mapping[str, Any], file: str | None, position: int) -> ModelEntry:
+        at = Where(file, f"[[models]] #{position}")
+        at.check_keys(table, cls.KEYS, ("name", "outcome"))
+        name = at.text(table, "name")
+        at = Where(file, f"[[models]] '{name}'")
+        regressors, interactions, controls = (at.names(table, k) for k in ("regressors", "interactions", "controls"))
+        for term in interactions:
+            _interaction(term, at)
+        terms = (*regressors, *interactions, *controls)
+        if not terms:
+            raise at.error("no regressors", fix="give regressors, interactions or controls")
+        spec = _spec(at, at.text(table, "outcome"), terms, at.names(table, "fixed_effects"),
+                     at.names(table, "cluster"), at.text(table, "vcov"))
+        return cls(name, spec, regressors, interactions, controls, Subsample.read(table, at))
+
+    @property
+    def interaction_parts(self) -> tuple[tuple[str, ...], ...]:
+        """Columns multiplied into each interaction."""
+        return tuple(tuple(term.split(SEPARATOR)) for term in self.interactions)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Panel columns the entry reads."""
+        parts = [p for term in self.interaction_parts for p in term]
+        direct = [c for c in self.spec.columns if c not in self.interactions]
+        return tuple(dict.fromkeys([*direct, *parts, *self.subsample.columns]))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The TOML keys."""
+        out = {"name": self.name, "outcome": self.spec.outcome, "regressors": list(self.regressors),
+               "interactions": list(self.interactions), "controls": list(self.controls),
+               "fixed_effects": list(self.spec.fixed_effects), "cluster": list(self.spec.cluster),
+               "vcov": self.spec.vcov}
+        return {**out, **self.subsample.to_dict()}
+
+
+@dataclass(frozen=True)
+class EventStudyEntry:
+    """One ``[[event_studies]]`` entry.
+
+    ``timing`` is a column (each firm's first treatment year, e.g.
+    ``first_treat_year``) or a year (an exposure design): with a year, either
+    ``treated`` names a 0/1 column (those firms are treated from that year) or
+    ``exposure`` names a continuous column (coefficients exposure × year,
+    reference year ``timing + reference``).
+    """
+
+    name: str
+    outcome: str
+    timing: str | int
+    treated: str | None
+    exposure: str | None
+    window: tuple[int, int] | None
+    reference: int
+    bin_endpoints: bool
+    controls: tuple[str, ...]
+    fixed_effects: tuple[str, ...]
+    cluster: tuple[str, ...]
+    vcov: str | None
+    subsample: Subsample
+
+    KEYS = ("name", "timing", "treated", "exposure", "window", "reference", "bin_endpoints", *_ESTIMATION_KEYS)
+
+    @classmethod
+    def read(cls, table: Mapping[str, Any], file: str | None, position: int) -> EventStudyEntry:
+        at = Where(file, f"[[event_studies]] #{position}")
+        at.check_keys(table, cls.KEYS, ("name", "outcome", "timing"))
+        name = at.text(table, "name")
+        at = Where(file, f"[[event_studies]] '{name}'")
+        timing = table["timing"]
+        if isinstance(timing, bool) or not isinstance(timing, (str, int)):
+            raise at.error(f"'timing' must be a column name or a year, got {timing!r}",
+                           fix='write timing = "first_treat_year" or timing = 2019')
+        treated, exposure = at.text(table, "treated"), at.text(table, "exposure")
+        if isinstance(timing, int) and (treated is None) == (exposure is None):
+            raise at.error("a fixed-year timing needs exactly one of 'treated' (a 0/1 column) or 'exposure' (continuous)",
+                           fix='add treated = "exposed" or exposure = "foreign_share_pre"')
+        if isinstance(timing, str) and (treated or exposure):
+            raise at.error("'treated' and 'exposure' go with a fixed-year timing only",
+                           fix="give timing as a year, or drop them")
+        window = table.get("window")
+        if window is not None:
+            if (not isinstance(window, list) or len(window) != 2
+                    or not all(isinstance(w, int) and not isinstance(w, bool) for w in window) or window[0] >= window[1]):
+                raise at.error(f"'window' must be two whole numbers [first, last], got {window!r}", fix="write window = [-5, 5]")
+            window = (window[0], window[1])
+        reference = at.integer(table, "reference", -1)
+        if window is not None and not window[0] <= reference <= window[1]:
+            raise at.error(f"reference {reference} lies outside the window {list(window)}")
+        bin_endpoints = at.flag(table, "bin_endpoints", False)
+        if exposure is not None and bin_endpoints:
+            raise at.error("binned endpoints are for event-time designs, not exposure × year", fix="drop bin_endpoints")
+        if bin_endpoints and window is None:
+            raise at.error("binned endpoints need a window", fix="add window = [first, last]")
+        entry = cls(
+            name, at.text(table, "outcome"), timing, treated, exposure, window, reference, bin_endpoints,
+            at.names(table, "controls"), at.names(table, "fixed_effects", (UNIT, TIME)),
+            at.names(table, "cluster", (UNIT,) if table.get("vcov", "cluster") == "cluster" else ()),
+            at.text(table, "vcov"), Subsample.read(table, at),
+        )
+        _spec(at, entry.outcome, ("event_0", *entry.controls), entry.fixed_effects, entry.cluster, entry.vcov)
+        return entry
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Panel columns the entry reads."""
+        timing = [self.timing] if isinstance(self.timing, str) else []
+        named = [n for n in (self.treated, self.exposure) if n]
+        return tuple(dict.fromkeys([UNIT, TIME, self.outcome, *timing, *named, *self.controls,
+                                    *self.fixed_effects, *self.cluster, *self.subsample.columns]))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The TOML keys."""
+        out: dict[str, Any] = {"name": self.name, "outcome": self.outcome, "timing": self.timing}
+        out.update({k: v for k, v in (("treated", self.treated), ("exposure", self.exposure)) if v})
+        if self.window is not None:
+            out["window"] = list(self.window)
+        out.update(reference=self.reference, bin_endpoints=self.bin_endpoints, controls=list(self.controls),
+                   fixed_effects=list(self.fixed_effects), cluster=list(self.cluster))
+        if self.vcov is not None:
+            out["vcov"] = self.vcov
+        return {**out, **self.subsample.to_dict()}
+
+
+@dataclass(frozen=True)
+class MarginalEntry:
+    """One ``[[marginal]]`` entry: the effect of ``x`` in each period of ``by``.
+
+    The model has ``x``, ``x × 1{by == t}`` for every t but ``reference`` (the
+    first period by default), ``regressors`` and ``controls``; the effect in t
+    is :math:`\\beta_x + \\beta_{x\\times t}` with its standard error from the
+    full covariance (:func:`models.marginal_by_period`).
+    """
+
+    name: str
+    outcome: str
+    x: str
+    by: str
+    reference: int | None
+    regressors: tuple[str, ...]
+    controls: tuple[str, ...]
+    fixed_effects: tuple[str, ...]
+    cluster: tuple[str, ...]
+    vcov: str | None
+    subsample: Subsample
+
+    KEYS = ("name", "x", "by", "reference", "regressors", *_ESTIMATION_KEYS)
+
+    @classmethod
+    def read(cls, table: Mapping[str, Any], file: str | None, position: int) -> MarginalEntry:
+        at = Where(file, f"[[marginal]] #{position}")
+        at.check_keys(table, cls.KEYS, ("name", "outcome", "x"))
+        name = at.text(table, "name")
+        at = Where(file, f"[[marginal]] '{name}'")
+        entry = cls(
+            name, at.text(table, "outcome"), at.text(table, "x"), at.text(table, "by", TIME),
+            at.integer(table, "reference"), at.names(table, "regressors"), at.names(table, "controls"),
+            at.names(table, "fixed_effects"), at.names(table, "cluster"), at.text(table, "vcov"),
+            Subsample.read(table, at),
+        )
+        _spec(at, entry.outcome, (entry.x, *entry.regressors, *entry.controls), entry.fixed_effects,
+              entry.cluster, entry.vcov)
+        return entry
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Panel columns the entry reads."""
+        return tuple(dict.fromkeys([self.outcome, self.x, self.by, *self.regressors, *self.controls,
+                                    *self.fixed_effects, *self.cluster, *self.subsample.columns]))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The TOML keys."""
+        out: dict[str, Any] = {"name": self.name, "outcome": self.outcome, "x": self.x, "by": self.by}
+        if self.reference is not None:
+            out["reference"] = self.reference
+        out.update(regressors=list(self.regressors), controls=list(self.controls),
+                   fixed_effects=list(self.fixed_effects), cluster=list(self.cluster))
+        if self.vcov is not None:
+            out["vcov"] = self.vcov
+        return {**out, **self.subsample.to_dict()}
+
+
+@dataclass(frozen=True)
+class TableEntry:
+    """One ``[[tables]]`` declaration, read by the reporter (nothing is estimated)."""
+
+    name: str
+    title: str
+    models: tuple[str, ...]
+    column_titles: tuple[str, ...] = ()
+    keep: tuple[str, ...] | None = None
+    drop: tuple[str, ...] = ()
+    order: tuple[str, ...] = ()
+    controls_row: bool = True
+    notes: str = ""
+
+    KEYS = ("name", "title", "models", "column_titles", "keep", "drop", "order", "controls_row", "notes")
+
+    @classmethod
+    def read(cls, table: Mapping[str, Any], file: str | None, position: int) -> TableEntry:
+        at = Where(file, f"[[tables]] #{position}")
+        at.check_keys(table, cls.KEYS, ("name", "models"))
+        name = at.text(table, "name")
+        at = Where(file, f"[[tables]] '{name}'")
+        models = at.names(table, "models")
+        titles = at.names(table, "column_titles", unique=False)
+        if titles and len(titles) != len(models):
+            raise at.error(f"{len(titles)} column titles for {len(models)} models", fix="give one title per model")
+        return cls(name, at.text(table, "title", name), models, titles,
+                   at.names(table, "keep") if "keep" in table else None, at.names(table, "drop"),
+                   at.names(table, "order"), at.flag(table, "controls_row", True), at.text(table, "notes", ""))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The TOML keys."""
+        out = {f.name: getattr(self, f.name) for f in fields(self)}
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in out.items() if v is not None}
+
+
+@dataclass(frozen=True)
+class FigureEntry:
+    """One ``[[figures]]`` declaration: an event-study or marginal-effect plot of named entries."""
+
+    name: str
+    kind: str
+    sources: tuple[str, ...]
+    title: str
+    xlabel: str = ""
+    ylabel: str = ""
+    notes: str = ""
+
+    KEYS = ("name", "kind", "sources", "title", "xlabel", "ylabel", "notes")
+
+    @classmethod
+    def read(cls, table: Mapping[str, Any], file: str | None, position: int) -> FigureEntry:
+        at = Where(file, f"[[figures]] #{position}")
+        at.check_keys(table, cls.KEYS, ("name", "kind", "sources"))
+        name = at.text(table, "name")
+        at = Where(file, f"[[figures]] '{name}'")
+        kind = at.text(table, "kind")
+        if kind not in FIGURE_KINDS:
+            hint = did_you_mean(kind, FIGURE_KINDS)
+            raise at.error(f"unknown figure kind '{kind}'", fix=hint or f"choose from {', '.join(FIGURE_KINDS)}")
+        return cls(name, kind, at.names(table, "sources"), at.text(table, "title", name),
+                   at.text(table, "xlabel", ""), at.text(table, "ylabel", ""), at.text(table, "notes", ""))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The TOML keys."""
+        return {f.name: list(v) if isinstance(v := getattr(self, f.name), tuple) else v for f in fields(self)}
+
+
+def unique_names(entries: Iterable, kind: str, file: str | None, taken: set[str]) -> None:
+    """Raise if an entry name is used twice among all estimated entries."""
+    for entry in entries:
+        if entry.name in taken:
+            raise InputError(f"{kind} '{entry.name}': the name is used by another entry", file=file,
+                             fix="give every model, event study and marginal entry its own name")
+        taken.add(entry.name)

@@ -1,0 +1,166 @@
+"""Run a study on a built firm-year panel."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from data_schemas.errors import InputError
+from models.event_study import event_study, event_term, exposure_event_study
+from models.fixed_effects import fit
+from models.marginal import add_interactions, add_year_interactions
+from models.spec import Spec
+from models.studies.declarations import TIME, UNIT, EventStudyEntry, MarginalEntry, ModelEntry, Where
+from models.studies.results import EventStudyResult, MarginalResult, StudyResults
+from models.studies.study import Study
+
+_EVENT_NAME = re.compile(r"^" + re.escape(event_term(0)[:-1]) + r"(-?\d+)$")
+_KIND = {ModelEntry: "models", EventStudyEntry: "event_studies", MarginalEntry: "marginal"}
+
+
+def run_study(study: Study, panel) -> StudyResults:
+    """Estimate every entry of ``study`` on ``panel``.
+
+    Everything that can be checked without estimating is checked first (build
+    options, columns, empty subsamples, controls that a fixed effect absorbs),
+    so a mistake in the study fails with one :class:`InputError` before any
+    model runs.
+
+    Parameters
+    ----------
+    study : Study
+        A parsed study (:func:`models.studies.read_study`).
+    panel : panel.firm_panel.FirmPanel
+        The built panel.
+
+    Returns
+    -------
+    StudyResults
+    """
+    from panel.samples import select_sample
+
+    _check_build_options(study, panel)
+    base = select_sample(panel, study.sample).data
+    study.check_columns(base.columns)
+    frames = {entry.name: _prepare(study, entry, base) for entry in study.entries}
+    models = {m.name: fit(frames[m.name], m.spec) for m in study.models}
+    event_studies = {e.name: _event_study(e, frames[e.name]) for e in study.event_studies}
+    marginal = {m.name: _marginal(m, frames[m.name]) for m in study.marginal}
+    results = {**models, **{k: v.result for k, v in event_studies.items()}, **{k: v.result for k, v in marginal.items()}}
+    coverage = {
+        "panel": _panel_coverage(base, study.sample),
+        "entries": {name: _entry_coverage(frames[name], results[name]) for name in frames},
+    }
+    return StudyResults(study, models, event_studies, marginal, coverage, panel.options.to_dict())
+
+
+def _check_build_options(study: Study, panel) -> None:
+    built = panel.options.to_dict()
+    for key, wanted in study.panel.items():
+        have = built[key]
+        if (list(wanted) if isinstance(wanted, (list, tuple)) else wanted) != have:
+            raise Where(study.file, "[panel]").error(
+                f"the study needs {key} = {wanted!r}, but the panel was built with {have!r}",
+                fix="rebuild the panel with the study's options (Study.build_options())",
+            )
+
+
+def _prepare(study: Study, entry, base: pd.DataFrame) -> pd.DataFrame:
+    """The entry's subsample, its columns only, with interaction and timing columns added."""
+    from panel.samples import SAMPLES
+
+    at = Where(study.file, f"[[{_KIND[type(entry)]}]] '{entry.name}'")
+    keep = pd.Series(True, index=base.index)
+    if entry.subsample.sample is not None:
+        keep &= SAMPLES[entry.subsample.sample].rule(base).fillna(False).astype(bool)
+    if entry.subsample.where is not None:
+        keep &= entry.subsample.where.mask(base)
+    frame = base.loc[keep, list(dict.fromkeys([UNIT, *entry.columns]))].reset_index(drop=True)
+    if frame.empty:
+        raise at.error("its subsample has no firm-year", fix="check its sample and where condition")
+    if isinstance(entry, ModelEntry):
+        frame = add_interactions(frame, entry.interaction_parts)
+        _check_absorbed(at, frame, (*entry.regressors, *entry.controls), entry.spec.fixed_effects)
+    elif isinstance(entry, MarginalEntry):
+        _check_absorbed(at, frame, (entry.x, *entry.regressors, *entry.controls), entry.fixed_effects)
+    else:
+        _check_absorbed(at, frame, entry.controls, entry.fixed_effects)
+        if entry.treated is not None:
+            treated = pd.to_numeric(frame[entry.treated], errors="coerce")
+            frame[_first_year_column(entry)] = np.where(treated == 1, float(entry.timing), np.nan)
+        if entry.exposure is not None and entry.window is not None:
+            low, high = entry.timing + entry.window[0], entry.timing + entry.window[1]
+            frame = frame[frame[TIME].between(low, high)].reset_index(drop=True)
+    return frame
+
+
+def _check_absorbed(at: Where, frame: pd.DataFrame, names, fixed_effects) -> None:
+    """Raise if a regressor never varies within the levels of a fixed effect (it would be absorbed)."""
+    for name in names:
+        for effect in fixed_effects:
+            if frame.groupby(effect, observed=True)[name].nunique().max() <= 1:
+                raise at.error(
+                    f"'{name}' does not vary within {effect}, so the {effect} fixed effects absorb it",
+                    fix=f"drop '{name}' from this entry or estimate it without {effect} fixed effects",
+                )
+
+
+def _first_year_column(entry: EventStudyEntry) -> str:
+    return f"{entry.treated}_from_{entry.timing}"
+
+
+def _event_study(entry: EventStudyEntry, frame: pd.DataFrame) -> EventStudyResult:
+    common = dict(controls=entry.controls, fixed_effects=entry.fixed_effects, cluster=entry.cluster, vcov=entry.vcov)
+    if entry.exposure is not None:
+        reference_year = entry.timing + entry.reference
+        result = exposure_event_study(frame, entry.outcome, exposure=entry.exposure, unit=UNIT, time=TIME,
+                                      reference=reference_year, **common)
+        prefix = f"{entry.exposure}:{TIME}="
+        periods = tuple((int(n[len(prefix):]) - entry.timing, n) for n in result.names if n.startswith(prefix))
+        design = "exposure"
+    else:
+        timing = entry.timing if isinstance(entry.timing, str) else _first_year_column(entry)
+        result = event_study(frame, entry.outcome, unit=UNIT, time=TIME, first_treated=timing, window=entry.window,
+                             reference=entry.reference, bin_endpoints=entry.bin_endpoints, **common)
+        periods = tuple(sorted((_k(n), n) for n in result.names if _k(n) is not None))
+        design = "event_time"
+    return EventStudyResult(entry.name, result, periods, entry.reference, entry.timing, design)
+
+
+def _k(name: str) -> int | None:
+    """The event time of an event-study coefficient name, or None for other coefficients."""
+    match = _EVENT_NAME.match(name)
+    return int(match[1]) if match else None
+
+
+def _marginal(entry: MarginalEntry, frame: pd.DataFrame) -> MarginalResult:
+    periods = sorted(int(t) for t in frame[entry.by].dropna().unique())
+    reference = entry.reference if entry.reference is not None else periods[0]
+    data, names = add_year_interactions(frame, entry.x, entry.by, reference)
+    spec = Spec(entry.outcome, (entry.x, *names.values(), *entry.regressors, *entry.controls),
+                fixed_effects=entry.fixed_effects, cluster=entry.cluster, vcov=entry.vcov,
+                time=TIME if entry.vcov == "driscoll-kraay" else None)
+    result = fit(data, spec)
+    if entry.x not in result.names:
+        raise InputError(f"[[marginal]] '{entry.name}': '{entry.x}' was dropped as collinear", fix="choose another x or fixed effects")
+    kept = tuple((t, n) for t, n in names.items() if n in result.names)
+    return MarginalResult(entry.name, result, entry.x, entry.by, reference, kept)
+
+
+def _panel_coverage(base: pd.DataFrame, sample: str) -> dict[str, Any]:
+    out: dict[str, Any] = {"sample": sample, "firm_years": len(base), "firms": int(base[UNIT].nunique())}
+    if "supplier_coverage" in base.columns:
+        named = int((base["supplier_coverage"] == 1).sum())
+        out.update(supplier_firm_years=named, supplier_share=named / len(base),
+                   supplier_firms=int(base.loc[base["supplier_coverage"] == 1, UNIT].nunique()))
+    if "exposed" in base.columns:
+        out["exposed_firms"] = int(base.loc[base["exposed"] == 1, UNIT].nunique())
+    return out
+
+
+def _entry_coverage(frame: pd.DataFrame, result) -> dict[str, Any]:
+    return {"firm_years": len(frame), "firms": int(frame[UNIT].nunique()) if UNIT in frame.columns else None,
+            "nobs": result.nobs, "n_missing": result.n_missing, "n_singletons": result.n_singletons}

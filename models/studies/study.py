@@ -1,0 +1,174 @@
+"""A study: named models, event studies and marginal effects, with table and figure declarations."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from data_schemas.errors import InputError
+from models.names import did_you_mean
+from models.studies.declarations import (
+    EventStudyEntry,
+    FigureEntry,
+    MarginalEntry,
+    ModelEntry,
+    TableEntry,
+    Where,
+    unique_names,
+)
+
+STUDY_KEYS = ("name", "title", "description", "sample", "panel", "models", "event_studies", "marginal", "tables", "figures")
+#: build options a study may set in its [panel] table (fields of panel.build.options.BuildOptions)
+PANEL_KEYS = ("cutoff_year", "exposure_threshold", "pre_years", "sanction_date", "winsorize", "winsor_limits", "filters")
+
+
+@dataclass(frozen=True)
+class Study:
+    """A parsed, checked study (see :mod:`models.studies` for the TOML format).
+
+    Attributes
+    ----------
+    name, title, description : str
+        What the study is.
+    sample : str
+        Named sample of :mod:`panel.samples` every entry starts from.
+    panel : dict
+        Build options the study expects the panel to be built with.
+    models, event_studies, marginal : tuple
+        The entries to estimate, in file order.
+    tables, figures : tuple
+        Declarations for the reporter.
+    file : str or None
+        The file the study was read from, named in error messages.
+    """
+
+    name: str
+    title: str
+    description: str
+    sample: str
+    panel: Mapping[str, Any]
+    models: tuple[ModelEntry, ...]
+    event_studies: tuple[EventStudyEntry, ...]
+    marginal: tuple[MarginalEntry, ...]
+    tables: tuple[TableEntry, ...]
+    figures: tuple[FigureEntry, ...]
+    file: str | None = None
+
+    def build_options(self):
+        """The :class:`panel.build.options.BuildOptions` of the ``[panel]`` table (defaults elsewhere)."""
+        from panel.build.options import BuildOptions
+
+        return BuildOptions(**{k: tuple(v) if isinstance(v, list) else v for k, v in self.panel.items()})
+
+    @property
+    def entries(self) -> tuple:
+        """Every estimated entry: models, event studies, marginal effects."""
+        return (*self.models, *self.event_studies, *self.marginal)
+
+    def check_columns(self, available: Iterable[str]) -> None:
+        """Raise one :class:`InputError` for the first entry naming a column not in ``available``."""
+        have = [str(c) for c in available]
+        for entry in self.entries:
+            for column in entry.columns:
+                if column not in have:
+                    kind = {ModelEntry: "models", EventStudyEntry: "event_studies", MarginalEntry: "marginal"}[type(entry)]
+                    hint = did_you_mean(column, have)
+                    raise Where(self.file, f"[[{kind}]] '{entry.name}'").error(
+                        f"no column '{column}' in the panel",
+                        fix=hint or "name a column of the panel (see data_schemas/codebook.py)",
+                    )
+
+    def to_dict(self) -> dict[str, Any]:
+        """The study as the mapping its TOML file holds (read back by :func:`study_from_mapping`)."""
+        out: dict[str, Any] = {"name": self.name, "title": self.title, "description": self.description,
+                               "sample": self.sample}
+        if self.panel:
+            out["panel"] = dict(self.panel)
+        for f in fields(self):
+            if f.name in ("models", "event_studies", "marginal", "tables", "figures"):
+                out[f.name] = [entry.to_dict() for entry in getattr(self, f.name)]
+        return out
+
+
+def read_study(path: str | Path) -> Study:
+    """Read and check a study TOML file."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(f"cannot read the study file ({exc.__class__.__name__})", file=path,
+                         fix="give the path of a .toml study file or a built-in study name") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"not valid TOML ({exc})", file=path, fix="fix the TOML syntax") from None
+    return study_from_mapping(data, file=str(path))
+
+
+def study_from_mapping(data: Mapping[str, Any], file: str | None = None) -> Study:
+    """Check a parsed study mapping and build the :class:`Study`."""
+    top = Where(file, "study")
+    top.check_keys(data, STUDY_KEYS, ("name",))
+    panel = data.get("panel", {})
+    Where(file, "[panel]").check_keys(panel, PANEL_KEYS)
+    lists = {}
+    for key, kind in (("models", ModelEntry), ("event_studies", EventStudyEntry), ("marginal", MarginalEntry),
+                      ("tables", TableEntry), ("figures", FigureEntry)):
+        raw = data.get(key, [])
+        if not isinstance(raw, list):
+            raise top.error(f"'{key}' must be an array of tables", fix=f"write each entry under [[{key}]]")
+        lists[key] = tuple(kind.read(table, file, position) for position, table in enumerate(raw, start=1))
+    from panel.samples import SAMPLES
+
+    sample = top.text(data, "sample", "all")
+    if sample not in SAMPLES:
+        raise top.error(f"unknown sample '{sample}'", fix=did_you_mean(sample, SAMPLES) or f"choose from {', '.join(SAMPLES)}")
+    study = Study(
+        name=top.text(data, "name"), title=top.text(data, "title", data["name"]),
+        description=top.text(data, "description", ""), sample=sample, panel=dict(panel), file=file, **lists,
+    )
+    _check_panel_options(study)
+    _check_references(study)
+    return study
+
+
+def _check_panel_options(study: Study) -> None:
+    try:
+        study.build_options()
+    except (InputError, TypeError) as exc:
+        problem = exc.problem if isinstance(exc, InputError) else str(exc)
+        raise Where(study.file, "[panel]").error(problem, getattr(exc, "fix", None)) from None
+
+
+def _check_references(study: Study) -> None:
+    taken: set[str] = set()
+    for entries, kind in ((study.models, "[[models]]"), (study.event_studies, "[[event_studies]]"),
+                          (study.marginal, "[[marginal]]")):
+        unique_names(entries, kind, study.file, taken)
+    models = {m.name: m for m in study.models}
+    event_studies = {e.name for e in study.event_studies}
+    for table in study.tables:
+        at = Where(study.file, f"[[tables]] '{table.name}'")
+        for name in table.models:
+            if name not in models and name not in event_studies:
+                hint = did_you_mean(name, [*models, *event_studies])
+                raise at.error(f"names '{name}', which is not a model or event study of the study",
+                               fix=hint or f"choose from {', '.join([*models, *event_studies]) or '(none declared)'}")
+        if any(name in event_studies for name in table.models):
+            continue
+        terms = {t for name in table.models for t in models[name].spec.regressors}
+        for key in ("keep", "drop", "order"):
+            for term in getattr(table, key) or ():
+                if term not in terms:
+                    raise at.error(f"{key} names '{term}', which none of its models estimates",
+                                   fix=did_you_mean(term, terms) or f"choose from {', '.join(sorted(terms))}")
+    kinds = {"event_study": event_studies, "marginal": {m.name for m in study.marginal}}
+    for figure in study.figures:
+        for name in figure.sources:
+            if name not in kinds[figure.kind]:
+                hint = did_you_mean(name, kinds[figure.kind])
+                raise Where(study.file, f"[[figures]] '{figure.name}'").error(
+                    f"names '{name}', which is not a {figure.kind.replace('_', ' ')} entry of the study",
+                    fix=hint or f"choose from {', '.join(sorted(kinds[figure.kind])) or '(none declared)'}",
+                )
