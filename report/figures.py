@@ -55,6 +55,7 @@ def event_study_plot(
     *,
     reference: int = -1,
     title: str = "",
+    xlabel: str = "",
     ylabel: str = "Coefficient",
     note: str = "",
 ) -> list[Path]:
@@ -70,8 +71,9 @@ def event_study_plot(
         Output path without suffix.
     reference : int
         The omitted period, drawn at zero with a hollow marker.
-    title, ylabel, note : str
-        Title, y-axis label, and a line under the figure (e.g. the SE type).
+    title, xlabel, ylabel, note : str
+        Title, axis labels (the x label names the reference period by
+        default), and a line under the figure (e.g. the SE type).
     """
     for label, points in series.items():
         _check_points(points, "event_time", f"event-study ({label})")
@@ -94,7 +96,7 @@ def event_study_plot(
                   textcoords="offset points", fontsize=8, color="0.3")
     times = sorted({int(t) for p in series.values() for t in p["event_time"]} | {reference})
     axis.set_xticks(times)
-    axis.set_xlabel(f"Years relative to treatment (reference: {reference})")
+    axis.set_xlabel(xlabel or f"Years relative to treatment (reference: {reference})")
     axis.set_ylabel(ylabel)
     if title:
         axis.set_title(title)
@@ -107,44 +109,51 @@ def event_study_plot(
 
 
 def marginal_return_plot(
-    points: pd.DataFrame,
+    series: dict[str, pd.DataFrame],
     stem: str | Path,
     *,
     cutoff: int | None = None,
     title: str = "",
+    xlabel: str = "Year",
     ylabel: str = "Marginal return",
     note: str = "",
 ) -> list[Path]:
-    """Year-by-year marginal effect with 95 % intervals, the sanction cutoff marked.
+    """Year-by-year marginal effects with 95 % bands, the sanction cutoff marked.
 
     Parameters
     ----------
-    points : DataFrame
-        ``period, estimate, lower, upper``.
+    series : dict of str to DataFrame
+        Label -> points with ``period, estimate, lower, upper``; several
+        labels are overlaid (e.g. exposed and other firms).
     stem : str or Path
         Output path without suffix.
     cutoff : int, optional
         First post-sanction period, drawn as a dashed line before it.
-    title, ylabel, note : str
-        Title, y-axis label, and a line under the figure.
+    title, xlabel, ylabel, note : str
+        Title, axis labels, and a line under the figure.
     """
-    _check_points(points, "period", "marginal-return")
+    for label, points in series.items():
+        _check_points(points, "period", f"marginal-return ({label})")
     plt = pyplot()
     figure, axis = plt.subplots(figsize=(6.4, 4.0))
-    x = points["period"].astype(float)
-    axis.fill_between(x, points["lower"], points["upper"], color=COLOURS[0], alpha=0.2, linewidth=0)
-    axis.plot(x, points["estimate"], marker="o", color=COLOURS[0], markersize=4)
+    for i, (label, points) in enumerate(series.items()):
+        colour = COLOURS[i % len(COLOURS)]
+        x = points["period"].astype(float)
+        axis.fill_between(x, points["lower"], points["upper"], color=colour, alpha=0.18, linewidth=0)
+        axis.plot(x, points["estimate"], marker="o", color=colour, markersize=4, label=label)
     axis.axhline(0.0, color="0.3", linewidth=0.8)
     if cutoff is not None:
         axis.axvline(cutoff - 0.5, color="0.3", linewidth=0.8, linestyle="--")
         axis.annotate("sanctions", xy=(cutoff - 0.5, 1.0), xycoords=("data", "axes fraction"), xytext=(3, -12),
                       textcoords="offset points", fontsize=8, color="0.3")
-    axis.set_xticks(sorted(int(p) for p in points["period"]))
+    axis.set_xticks(sorted({int(p) for points in series.values() for p in points["period"]}))
     axis.tick_params(axis="x", labelrotation=45)
-    axis.set_xlabel("Year")
+    axis.set_xlabel(xlabel)
     axis.set_ylabel(ylabel)
     if title:
         axis.set_title(title)
+    if len(series) > 1:
+        axis.legend(frameon=False, fontsize=8)
     if note:
         figure.text(0.01, -0.04, note, fontsize=7, color="0.3", ha="left", va="top", wrap=True)
     axis.spines[["top", "right"]].set_visible(False)

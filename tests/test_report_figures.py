@@ -35,12 +35,12 @@ def test_event_study_plot_writes_pdf_and_png(event_points, tmp_path, monkeypatch
 def test_marginal_return_plot(tmp_path):
     points = pd.DataFrame({"period": [2017, 2018, 2019], "estimate": [0.01, 0.012, 0.004]})
     points = points.assign(lower=points.estimate - 0.002, upper=points.estimate + 0.002)
-    paths = marginal_return_plot(points, tmp_path / "mr", cutoff=2019)
+    paths = marginal_return_plot({"exposed": points, "other": points.assign(estimate=points.estimate / 2)}, tmp_path / "mr", cutoff=2019)
     assert all(p.stat().st_size > 1000 for p in paths)
 
 
 def test_bad_points_are_errors(event_points, tmp_path):
     with pytest.raises(InputError, match=r"event-study \(TWFE\) points lack column\(s\) upper; give event_time"):
         event_study_plot({"TWFE": event_points.drop(columns="upper")}, tmp_path / "x")
-    with pytest.raises(InputError, match="no marginal-return points to plot"):
-        marginal_return_plot(pd.DataFrame(columns=["period", "estimate", "lower", "upper"]), tmp_path / "y")
+    with pytest.raises(InputError, match=r"no marginal-return \(exposed\) points to plot"):
+        marginal_return_plot({"exposed": pd.DataFrame(columns=["period", "estimate", "lower", "upper"])}, tmp_path / "y")
