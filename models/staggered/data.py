@@ -1,0 +1,141 @@
+"""Check and code a long table for the staggered estimators."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from data_schemas.errors import InputError
+from models.names import did_you_mean
+
+#: Control units the estimators compare with: never treated, or also not yet treated.
+CONTROLS = ("never", "notyet")
+
+
+@dataclass(frozen=True)
+class StaggeredData:
+    """A long panel ready for the estimators.
+
+    ``frame`` has the columns ``unit`` (integer codes), ``time`` (integers),
+    ``cohort`` (first treated period, 0 for never treated), the outcome and the
+    covariates, complete rows only.
+    """
+
+    frame: pd.DataFrame
+    outcome: str
+    covariates: tuple[str, ...]
+    n_missing: int
+
+    @property
+    def n_units(self) -> int:
+        """Number of units."""
+        return int(self.frame["unit"].nunique())
+
+    @property
+    def n_treated_units(self) -> int:
+        """Number of units with a cohort."""
+        return int(self.frame.loc[self.frame["cohort"] > 0, "unit"].nunique())
+
+
+def check_control(control: str) -> str:
+    """Return ``control`` if it is one of :data:`CONTROLS`, else raise :class:`InputError`."""
+    if control not in CONTROLS:
+        hint = did_you_mean(control, CONTROLS)
+        raise InputError(f"unknown control group '{control}'", fix=(f"{hint} " if hint else "") + "(choices: never, notyet)")
+    return control
+
+
+def prepare(
+    data: pd.DataFrame,
+    outcome: str,
+    *,
+    unit: str,
+    time: str,
+    cohort: str,
+    covariates: Sequence[str] = (),
+    file: str | None = None,
+) -> StaggeredData:
+    """Select, check and code the columns of a staggered-adoption panel.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per unit and period.
+    outcome, unit, time, cohort : str
+        Columns: the outcome, the unit id, the period (integers) and each unit's
+        first treated period (0 or missing for never-treated units).
+    covariates : sequence of str
+        Further numeric columns.
+    file : str, optional
+        The file the data came from, named in error messages.
+
+    Raises
+    ------
+    InputError
+        If a column is missing or not numeric, a unit appears twice in a
+        period, its cohort changes over time, or no unit is (never) treated.
+    """
+    names = [outcome, unit, time, cohort, *covariates]
+    for name in names:
+        if name not in data.columns:
+            raise InputError("no such column", file=file, column=name,
+                             fix=did_you_mean(name, [str(c) for c in data.columns]) or None)
+    frame = data.loc[:, list(dict.fromkeys(names))].copy()
+    for name in [outcome, time, cohort, *covariates]:
+        _check_numeric(frame[name], name, file)
+    frame[cohort] = pd.to_numeric(frame[cohort]).astype(float).fillna(0.0)
+    complete = frame.notna().all(axis=1).to_numpy()
+    n_missing = int((~complete).sum())
+    frame = frame.loc[complete]
+    times = pd.to_numeric(frame[time]).astype(float)
+    if not np.all(np.equal(np.mod(times, 1), 0)) or not np.all(np.equal(np.mod(frame[cohort], 1), 0)):
+        raise InputError("periods must be whole numbers", file=file, column=time if not np.all(np.mod(times, 1) == 0) else cohort,
+                         fix="code periods as integers such as years")
+    out = pd.DataFrame(
+        {
+            "unit": pd.factorize(frame[unit], sort=True)[0],
+            "time": times.astype(np.int64).to_numpy(),
+            "cohort": frame[cohort].astype(np.int64).to_numpy(),
+        },
+        index=frame.index,
+    )
+    for name in [outcome, *covariates]:
+        out[name] = pd.to_numeric(frame[name]).astype(float).to_numpy()
+    _check_panel(out, unit, cohort, file)
+    return StaggeredData(out.reset_index(drop=True), outcome, tuple(covariates), n_missing)
+
+
+def _check_numeric(values: pd.Series, name: str, file: str | None) -> None:
+    if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+        return
+    converted = pd.to_numeric(values, errors="coerce")
+    bad = np.flatnonzero(converted.isna().to_numpy() & values.notna().to_numpy())
+    if len(bad):
+        raise InputError(f"expected numbers, got {values.iloc[bad[0]]!r}", file=file, column=name,
+                         rows=[_row(i, file) for i in bad], fix="convert the column to numbers")
+
+
+def _check_panel(out: pd.DataFrame, unit: str, cohort: str, file: str | None) -> None:
+    """Checks on the coded panel; ``out`` keeps the row labels of the input (file order)."""
+    duplicated = np.flatnonzero(out.duplicated(["unit", "time"]).to_numpy())
+    if len(duplicated):
+        raise InputError("a unit appears twice in the same period", file=file, column=unit,
+                         rows=[_row(out.index[i], file) for i in duplicated],
+                         fix="keep one row per unit and period")
+    changing = out.groupby("unit")["cohort"].nunique()
+    if (changing > 1).any():
+        first = int(changing.index[changing > 1][0])
+        rows = np.flatnonzero((out["unit"] == first).to_numpy())
+        raise InputError("the cohort changes over time within a unit", file=file, column=cohort,
+                         rows=[_row(out.index[i], file) for i in rows], fix="give each unit its first treated period in every row")
+    if not (out["cohort"] > 0).any():
+        raise InputError("no unit is ever treated", file=file, column=cohort,
+                         fix="give treated units their first treated period (0 or empty = never treated)")
+
+
+def _row(position: int, file: str | None) -> int:
+    """Line number in a file with one header line, else the 0-based position."""
+    return int(position) + 2 if file else int(position)

@@ -1,0 +1,74 @@
+"""HonestDiD (Rambachan–Roth) bounds on the post-period effects (through ``diff_diff``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from data_schemas.errors import InputError
+from models.names import did_you_mean
+from models.staggered._library import quietly
+from models.staggered.data import prepare
+
+#: Restrictions on the post-period violations of parallel trends.
+RESTRICTIONS = {"relative-magnitude": "relative_magnitude", "smoothness": "smoothness"}
+
+
+@dataclass(frozen=True)
+class HonestBounds:
+    """Robust confidence intervals of the average post-period effect, one per value of M.
+
+    Under ``relative-magnitude`` M bounds each post-period violation by M times
+    the largest pre-period one; under ``smoothness`` M bounds the change in the
+    slope of the violation between periods.
+    """
+
+    restriction: str
+    estimate: float
+    std_error: float
+    bounds: tuple[tuple[float, float, float], ...]  # (M, lower, upper)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-able form."""
+        return {
+            "restriction": self.restriction,
+            "estimate": self.estimate,
+            "std_error": self.std_error,
+            "bounds": [{"M": m, "lower": lo, "upper": hi} for m, lo, hi in self.bounds],
+        }
+
+
+def honest_bounds(
+    data: pd.DataFrame,
+    outcome: str,
+    *,
+    unit: str,
+    time: str,
+    cohort: str,
+    restriction: str = "relative-magnitude",
+    m_values: Sequence[float] = (0.0, 0.5, 1.0, 1.5, 2.0),
+    file: str | None = None,
+) -> HonestBounds:
+    """Sensitivity of the Callaway–Sant'Anna event study (universal base period, never-treated controls).
+
+    Returns the 95% robust interval of the average post-period effect for each M.
+    """
+    if restriction not in RESTRICTIONS:
+        hint = did_you_mean(restriction, RESTRICTIONS)
+        raise InputError(f"unknown restriction '{restriction}'",
+                         fix=(f"{hint} " if hint else "") + "(choices: relative-magnitude, smoothness)")
+    panel = prepare(data, outcome, unit=unit, time=time, cohort=cohort, file=file)
+    from diff_diff import CallawaySantAnna, HonestDiD
+
+    events = quietly(lambda: CallawaySantAnna(base_period="universal", estimation_method="reg").fit(
+        panel.frame, outcome=outcome, unit="unit", time="time", first_treat="cohort", aggregate="event_study"))
+    bounds = []
+    first = None
+    for m in m_values:
+        fitted = quietly(lambda: HonestDiD(method=RESTRICTIONS[restriction], M=float(m)).fit(events))
+        first = first or fitted
+        bounds.append((float(m), float(fitted.ci_lb), float(fitted.ci_ub)))
+    return HonestBounds(restriction, float(first.original_estimate), float(first.original_se), tuple(bounds))
