@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -196,8 +196,12 @@ class Result:
     @property
     def vcov_note(self) -> str:
         """One sentence stating the variance estimator and its convention, for table notes."""
+        return self.describe_vcov()
+
+    def describe_vcov(self, label: Callable[[str], str] = str) -> str:
+        """:attr:`vcov_note` with the cluster columns named by ``label`` (e.g. "firm" for firm_id)."""
         return VCOV_NOTES[self.vcov_type].format(
-            clusters=" and ".join(self.spec.cluster),
+            clusters=" and ".join(label(name) for name in self.spec.cluster),
             twoway="; two-way by Cameron-Gelbach-Miller with the smaller G" if len(self.spec.cluster) == 2 else "",
             lags=self.lags,
         )

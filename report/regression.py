@@ -28,7 +28,12 @@ class Labels:
         self.rename = dict(rename or {})
 
     def __call__(self, name: str) -> str:
-        return self.rename.get(name, codebook_label(name))
+        """The label of a variable; an interaction ``a:b`` reads "label(a) × label(b)"."""
+        if name in self.rename:
+            return self.rename[name]
+        if ":" in name:
+            return " × ".join(self(part) for part in name.split(":"))
+        return codebook_label(name)
 
     def fixed_effect(self, name: str) -> str:
         """Label of a fixed-effect row, e.g. ``firm_id`` -> "Firm FE"."""
@@ -154,7 +159,7 @@ def _statistics(results: Sequence, labels: Labels) -> tuple[StatisticRow, ...]:
 
 def _notes(results: Sequence, labels: Labels, sample_note: str | None, extra: Sequence[str]) -> tuple[str, ...]:
     notes: list[str] = []
-    for note in dict.fromkeys(r.vcov_note for r in results):
+    for note in dict.fromkeys(r.describe_vcov(lambda name: labels(name).lower()) for r in results):
         notes.append(note)
     if any(r.fixed_effects for r in results):
         notes.append("Within R² is the R² of the regression on the fixed-effect-demeaned data.")

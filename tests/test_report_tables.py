@@ -152,7 +152,7 @@ def test_statistics_and_notes_come_from_the_results(fitted):
     assert stats["R²"] == (None, None, m3.rsquared)
     assert stats["Clusters"] == (60, 60, None)
     assert stats["Mean of dep. var."][0] == pytest.approx(m1.depvar_mean)
-    assert any("clustered by firm_id" in n for n in table.notes)
+    assert any(n.startswith("Standard errors clustered by firm (CRV1") for n in table.notes), "the note names the cluster variable"
     assert any(n == m3.vcov_note for n in table.notes)
     assert "Sample: all firms." in table.notes
     text = render(table, "md")
