@@ -155,6 +155,6 @@ def marginal_return_plot(
     if len(series) > 1:
         axis.legend(frameon=False, fontsize=8)
     if note:
-        figure.text(0.01, -0.04, note, fontsize=7, color="0.3", ha="left", va="top", wrap=True)
+        figure.text(0.01, -0.09, note, fontsize=7, color="0.3", ha="left", va="top", wrap=True)
     axis.spines[["top", "right"]].set_visible(False)
     return save(figure, stem)

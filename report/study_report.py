@@ -90,7 +90,7 @@ def study_figures(results, *, simulated: bool = False) -> dict[str, Callable[[Pa
         label = f"{results.study.name}_{entry.name}"
         if entry.kind == "event_study":
             studies = [results[name] for name in entry.sources]
-            series = {s.name: s.coefficients().reset_index() for s in studies}
+            series = {s.name: s.coefficients().drop(index=s.reference).reset_index() for s in studies}
             figures[label] = partial(
                 event_study_plot, series, reference=studies[0].reference, title=entry.title,
                 xlabel=entry.xlabel, ylabel=entry.ylabel or "Coefficient", note=note,
