@@ -16,8 +16,10 @@ _STARS = re.compile(r"^(.*?)(\*+)$")
 _NEGATIVE = re.compile(r"(^|[(\[ ])-(?=\d)")
 _PREAMBLE = r"""\documentclass{article}
 \usepackage[T1]{fontenc}
+\usepackage[landscape,margin=1.5cm]{geometry}
 \usepackage{booktabs}
 \usepackage{threeparttable}
+\pagestyle{empty}
 \begin{document}
 """
 
@@ -84,5 +86,5 @@ def fragment(grid: Grid) -> str:
 
 def standalone(grid: Grid) -> str:
     """A complete document holding the table, compilable with pdflatex."""
-    body = "\n".join([r"\begin{table}[htbp]", r"\centering", fragment(grid).rstrip("\n"), r"\end{table}"])
+    body = "\n".join([r"\begin{table}[htbp]", r"\centering", r"\small", fragment(grid).rstrip("\n"), r"\end{table}"])
     return _PREAMBLE + body + "\n\\end{document}\n"
