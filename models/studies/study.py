@@ -164,11 +164,12 @@ def _check_references(study: Study) -> None:
                     raise at.error(f"{key} names '{term}', which none of its models estimates",
                                    fix=did_you_mean(term, terms) or f"choose from {', '.join(sorted(terms))}")
     kinds = {"event_study": event_studies, "marginal": {m.name for m in study.marginal}}
+    plural = {"event_study": "event studies", "marginal": "marginal entries"}
     for figure in study.figures:
         for name in figure.sources:
             if name not in kinds[figure.kind]:
                 hint = did_you_mean(name, kinds[figure.kind])
                 raise Where(study.file, f"[[figures]] '{figure.name}'").error(
-                    f"names '{name}', which is not a {figure.kind.replace('_', ' ')} entry of the study",
+                    f"names '{name}', which is not one of the study's {plural[figure.kind]}",
                     fix=hint or f"choose from {', '.join(sorted(kinds[figure.kind])) or '(none declared)'}",
                 )
