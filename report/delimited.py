@@ -14,10 +14,11 @@ def csv_text(grid: Grid) -> str:
     """The formatted table as CSV: a header row of dependent variables, then one row per grid row."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["", *(name for name, span in grid.column_groups for _ in range(span))])
+    writer.writerow([grid.stub, *(name for name, span in grid.column_groups for _ in range(span))])
     if grid.column_titles:
         writer.writerow(["", *grid.column_titles])
-    writer.writerow(["", *grid.column_numbers])
+    if grid.column_numbers:
+        writer.writerow(["", *grid.column_numbers])
     for row in grid.rows:
         writer.writerow([row.label, *row.cells])
     for note in grid.notes:

@@ -31,6 +31,8 @@ class Grid:
     title: str
     label: str
     column_groups: tuple[tuple[str, int], ...]
+    n_columns: int
+    stub: str
     column_numbers: tuple[str, ...]
     column_titles: tuple[str, ...]
     rows: tuple[GridRow, ...]
@@ -91,7 +93,9 @@ def to_grid(table: Table, style: Style | None = None) -> Grid:
         title=table.title,
         label=table.label,
         column_groups=table.column_groups,
-        column_numbers=tuple(f"({i})" for i in range(1, table.n_columns + 1)),
+        n_columns=table.n_columns,
+        stub=table.stub,
+        column_numbers=tuple(f"({i})" for i in range(1, table.n_columns + 1)) if table.numbered else (),
         column_titles=table.column_titles,
         rows=tuple(rows),
         notes=tuple(notes),

@@ -12,12 +12,13 @@ def _cells(tag: str, cells: tuple[str, ...] | list[str]) -> str:
 
 def render(grid: Grid) -> str:
     """The table as an HTML fragment (no page around it)."""
-    n = len(grid.column_numbers)
+    n = grid.n_columns
     groups = "".join(f'<th colspan="{span}">{html(name)}</th>' for name, span in grid.column_groups)
-    head = [f"<tr><th></th>{groups}</tr>"]
+    head = [f"<tr><th>{html(grid.stub)}</th>{groups}</tr>"]
     if grid.column_titles:
         head.append(f"<tr><th></th>{_cells('th', grid.column_titles)}</tr>")
-    head.append(f"<tr><th></th>{_cells('th', grid.column_numbers)}</tr>")
+    if grid.column_numbers:
+        head.append(f"<tr><th></th>{_cells('th', grid.column_numbers)}</tr>")
     body, previous = [], None
     for row in grid.rows:
         section = "body" if row.kind in ("panel", "coef", "second") else row.kind

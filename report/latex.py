@@ -38,7 +38,7 @@ def _row(label: str, cells: tuple[str, ...]) -> str:
 
 
 def _header(grid: Grid) -> list[str]:
-    groups, rules, start = [""], [], 2
+    groups, rules, start = [latex(grid.stub)], [], 2
     for name, span in grid.column_groups:
         groups.append(rf"\multicolumn{{{span}}}{{c}}{{{latex(name)}}}")
         rules.append(rf"\cmidrule(lr){{{start}-{start + span - 1}}}")
@@ -46,13 +46,14 @@ def _header(grid: Grid) -> list[str]:
     lines = [" & ".join(groups) + r" \\", "".join(rules)]
     if grid.column_titles:
         lines.append(_row("", grid.column_titles))
-    lines.append(_row("", grid.column_numbers))
+    if grid.column_numbers:
+        lines.append(_row("", grid.column_numbers))
     return lines
 
 
 def tabular(grid: Grid) -> str:
     """The ``tabular`` environment alone."""
-    n = len(grid.column_numbers)
+    n = grid.n_columns
     lines = [rf"\begin{{tabular}}{{l*{{{n}}}{{c}}}}", r"\toprule", *_header(grid), r"\midrule"]
     previous = None
     for row in grid.rows:

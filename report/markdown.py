@@ -13,10 +13,11 @@ def _line(cells: list[str]) -> str:
 def render(grid: Grid) -> str:
     """The table as GitHub-flavoured Markdown."""
     groups = [markdown(name) for name, span in grid.column_groups for _ in range(span)]
-    lines = [f"**{markdown(grid.title)}**", "", _line(["", *groups]), _line(["---", *(["---:"] * len(groups))])]
+    lines = [f"**{markdown(grid.title)}**", "", _line([markdown(grid.stub), *groups]), _line(["---", *(["---:"] * len(groups))])]
     if grid.column_titles:
         lines.append(_line(["", *(markdown(t) for t in grid.column_titles)]))
-    lines.append(_line(["", *grid.column_numbers]))
+    if grid.column_numbers:
+        lines.append(_line(["", *grid.column_numbers]))
     for row in grid.rows:
         label = f"*{markdown(row.label)}*" if row.kind == "panel" else markdown(row.label)
         lines.append(_line([label, *(markdown(c) for c in row.cells)]))

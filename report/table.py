@@ -94,6 +94,13 @@ class Table:
         Notes generated from the results (the star legend is added when rendering).
     label : str
         Key for cross references (LaTeX ``\\label``), file stem of the outputs.
+    column_titles : tuple of str
+        Optional titles above the column numbers.
+    numbered : bool
+        Number the columns "(1)", "(2)" ... (regression tables); descriptive
+        tables of text rows set it false.
+    stub : str
+        Header of the label column (e.g. "Technology group").
     """
 
     title: str
@@ -104,6 +111,8 @@ class Table:
     notes: tuple[str, ...] = ()
     label: str = "table"
     column_titles: tuple[str, ...] = field(default=())
+    numbered: bool = True
+    stub: str = ""
 
     @property
     def n_columns(self) -> int:
@@ -140,4 +149,6 @@ class Table:
             notes=tuple(data["notes"]),
             label=data["label"],
             column_titles=tuple(data.get("column_titles", ())),
+            numbered=bool(data.get("numbered", True)),
+            stub=str(data.get("stub", "")),
         )
