@@ -1,5 +1,8 @@
 """Write the data sets the R reference script reads, so both sides read the same files.
 
+The demo-panel slice is built from the simulated demo (panel.demo), so the
+repository root must be importable (the package installed, as in the README).
+
 Run from the repository root:  python tests/reference/export_data.py
 """
 
@@ -58,10 +61,43 @@ def synthetic(seed: int = 20190516) -> pd.DataFrame:
     return data.round(6)
 
 
+#: columns of the demo-panel slice read by the study reference models
+DEMO_SLICE_COLUMNS = [
+    "firm_id", "year", "industry_year", "roa", "ln_invention_apply", "post", "exposed", "exposed_post",
+    "size", "leverage", "foreign_supplier_share", "supplier_coverage", "upstream",
+]
+
+
+def demo_slice(seed: int = 0, n_firms: int = 1000, n_exposed: int = 50, n_other: int = 150) -> pd.DataFrame:
+    """200 firms of the simulated demo panel (seed 0, 1,000 firms), 2012–2022, a few columns.
+
+    The firms are drawn (seed 20190516) among those with at least one
+    firm-year in 2012–2022: 50 exposed and 150 other firms.
+    """
+    import tempfile
+
+    from panel.build.builder import build_panel
+    from panel.demo import simulate
+    from panel.sources import load_folder
+
+    with tempfile.TemporaryDirectory() as folder:
+        panel = build_panel(load_folder(simulate(Path(folder) / "demo", seed=seed, n_firms=n_firms))).data
+    panel = panel.loc[panel["year"].between(2012, 2022), DEMO_SLICE_COLUMNS]
+    rng = np.random.default_rng(20190516)
+    firms = panel.groupby("firm_id")["exposed"].first()
+    chosen = np.concatenate([
+        rng.choice(firms.index[firms == 1].to_numpy(), size=n_exposed, replace=False),
+        rng.choice(firms.index[firms == 0].to_numpy(), size=n_other, replace=False),
+    ])
+    out = panel[panel["firm_id"].isin(chosen)].sort_values(["firm_id", "year"]).reset_index(drop=True)
+    return out.astype({"firm_id": str, "industry_year": str})
+
+
 def main() -> None:
     grunfeld().to_csv(HERE / "grunfeld.csv", index=False)
     wages().to_csv(HERE / "wage_panel.csv", index=False)
     synthetic().to_csv(HERE / "synthetic_panel.csv", index=False)
+    demo_slice().to_csv(HERE / "demo_panel_slice.csv", index=False)
 
 
 if __name__ == "__main__":

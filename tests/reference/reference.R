@@ -114,3 +114,78 @@ write.csv(out, file.path(here, "reference_values.csv"), row.names = FALSE, quote
 cat(sprintf("%d reference rows written with R %s, sandwich %s, clubSandwich %s, plm %s\n",
             nrow(out), getRversion(), packageVersion("sandwich"), packageVersion("clubSandwich"),
             packageVersion("plm")))
+
+# ---------------------------------------------------------------------------
+# The study models on a slice of the simulated demo panel (demo_panel_slice.csv,
+# written by export_data.py): interactions and subsamples are made here, in R,
+# from the raw columns, and fixed-effect singletons are dropped repeatedly as
+# reghdfe does, so tests/test_studies_reference.py checks the study runner's
+# interactions, subsample conditions and singleton handling as well as the
+# variance estimators. Writes study_reference_values.csv.
+slice <- read.csv(file.path(here, "demo_panel_slice.csv"), colClasses = c(firm_id = "character"))
+slice$inv_post <- slice$ln_invention_apply * slice$post
+slice$inv_post_exposed <- slice$ln_invention_apply * slice$post * slice$exposed
+
+drop_singletons <- function(d, fe) {
+  repeat {
+    single <- Reduce(`|`, lapply(fe, function(f) ave(seq_len(nrow(d)), d[[f]], FUN = length) == 1))
+    if (!any(single)) return(d)
+    d <- d[!single, ]
+  }
+}
+
+# name: the study model name; x: R columns and the names the study gives them
+roa_x <- c(ln_invention_apply = "ln_invention_apply", inv_post = "ln_invention_apply:post",
+           inv_post_exposed = "ln_invention_apply:post:exposed", size = "size", leverage = "leverage")
+study_models <- list(
+  list(name = "roa_firm_year", y = "roa", x = roa_x, fe = c("firm_id", "year"), where = NULL,
+       vcov = c("iid", "hc1", "cluster:firm_id", "cluster:firm_id+year", "dk:year")),
+  list(name = "roa_firm_industry_year", y = "roa", x = roa_x, fe = c("firm_id", "industry_year"), where = NULL,
+       vcov = c("iid", "hc1", "cluster:firm_id", "dk:year")),
+  list(name = "share_supplier_firms", y = "foreign_supplier_share", x = c(exposed_post = "exposed_post"),
+       fe = c("firm_id", "year"), where = function(d) d$supplier_coverage == 1,
+       vcov = c("iid", "hc1", "cluster:firm_id", "cluster:firm_id+year", "dk:year"))
+)
+
+study_rows <- list()
+for (m in study_models) {
+  d <- if (is.null(m$where)) slice else slice[m$where(slice), ]
+  d <- d[complete.cases(d[, c(m$y, names(m$x), m$fe)]), ]
+  d <- drop_singletons(d, m$fe)
+  xs <- names(m$x)
+  f <- as.formula(paste(m$y, "~", paste(c(xs, paste0("factor(", m$fe, ")")), collapse = " + ")))
+  fit <- lm(f, d)
+  n <- nobs(fit)
+  k_lsdv <- fit$rank
+  for (v in m$vcov) {
+    kind <- sub(":.*", "", v)
+    arg <- if (grepl(":", v)) strsplit(sub(".*:", "", v), "\\+")[[1]] else character(0)
+    if (kind == "iid") {
+      V <- vcov(fit)
+    } else if (kind == "hc1") {
+      V <- vcovHC(fit, type = "HC1")
+    } else if (kind == "cluster") {
+      k_nested <- k_not_nested(d, xs, m$fe, arg)
+      raw <- function(g) vcovCL(fit, cluster = d[g], type = "HC0", cadjust = FALSE)
+      if (length(arg) == 1) {
+        G <- length(unique(d[[arg]]))
+        V <- raw(arg) * G / (G - 1) * (n - 1) / (n - k_nested)
+      } else {
+        inter <- interaction(d[[arg[1]]], d[[arg[2]]], drop = TRUE)
+        V_inter <- vcovCL(fit, cluster = inter, type = "HC0", cadjust = FALSE)
+        G_min <- min(length(unique(d[[arg[1]]])), length(unique(d[[arg[2]]])))
+        V <- (raw(arg[1]) + raw(arg[2]) - V_inter) * G_min / (G_min - 1) * (n - 1) / (n - k_nested)
+      }
+    } else if (kind == "dk") {
+      lag <- floor(length(unique(d[[arg]]))^(1 / 4))
+      V <- vcovPL(fit, cluster = d[[arg]], order.by = d[[arg]], lag = lag, adjust = FALSE)
+    }
+    study_rows[[length(study_rows) + 1]] <- data.frame(
+      model = m$name, vcov = kind, vcov_arg = paste(arg, collapse = "+"), nobs = n,
+      term = unname(m$x), estimate = sprintf("%.15g", coef(fit)[xs]), std_error = sprintf("%.15g", sqrt(diag(V)[xs]))
+    )
+  }
+}
+study_out <- do.call(rbind, study_rows)
+write.csv(study_out, file.path(here, "study_reference_values.csv"), row.names = FALSE, quote = FALSE)
+cat(sprintf("%d study reference rows written\n", nrow(study_out)))
