@@ -90,21 +90,10 @@ def event_study_plot(
             fmt="o", color=colour, ecolor=colour, elinewidth=1.2, capsize=3, markersize=4, label=label,
         )
         axis.plot([reference + offset], [0.0], marker="o", markerfacecolor="white", markeredgecolor=colour, markersize=5)
-    axis.axhline(0.0, color="0.3", linewidth=0.8)
-    axis.axvline(-0.5, color="0.3", linewidth=0.8, linestyle="--")
-    axis.annotate("treatment", xy=(-0.5, 1.0), xycoords=("data", "axes fraction"), xytext=(3, -12),
-                  textcoords="offset points", fontsize=8, color="0.3")
-    times = sorted({int(t) for p in series.values() for t in p["event_time"]} | {reference})
-    axis.set_xticks(times)
-    axis.set_xlabel(xlabel or f"Years relative to treatment (reference: {reference})")
-    axis.set_ylabel(ylabel)
-    if title:
-        axis.set_title(title)
-    if len(series) > 1:
-        axis.legend(frameon=False, fontsize=8)
-    if note:
-        figure.text(0.01, -0.02, note, fontsize=7, color="0.3", ha="left", va="top", wrap=True)
-    axis.spines[["top", "right"]].set_visible(False)
+    axis.set_xticks(sorted({int(t) for p in series.values() for t in p["event_time"]} | {reference}))
+    _finish(figure, axis, marker=(-0.5, "treatment"), title=title,
+            xlabel=xlabel or f"Years relative to treatment (reference: {reference})", ylabel=ylabel,
+            legend=len(series) > 1, note=(note, -0.02))
     return save(figure, stem)
 
 
@@ -141,20 +130,29 @@ def marginal_return_plot(
         x = points["period"].astype(float)
         axis.fill_between(x, points["lower"], points["upper"], color=colour, alpha=0.18, linewidth=0)
         axis.plot(x, points["estimate"], marker="o", color=colour, markersize=4, label=label)
-    axis.axhline(0.0, color="0.3", linewidth=0.8)
-    if cutoff is not None:
-        axis.axvline(cutoff - 0.5, color="0.3", linewidth=0.8, linestyle="--")
-        axis.annotate("sanctions", xy=(cutoff - 0.5, 1.0), xycoords=("data", "axes fraction"), xytext=(3, -12),
-                      textcoords="offset points", fontsize=8, color="0.3")
     axis.set_xticks(sorted({int(p) for points in series.values() for p in points["period"]}))
     axis.tick_params(axis="x", labelrotation=45)
+    _finish(figure, axis, marker=None if cutoff is None else (cutoff - 0.5, "sanctions"), title=title,
+            xlabel=xlabel, ylabel=ylabel, legend=len(series) > 1, note=(note, -0.09))
+    return save(figure, stem)
+
+
+def _finish(figure, axis, *, marker: tuple[float, str] | None, title: str, xlabel: str, ylabel: str,
+            legend: bool, note: tuple[str, float]) -> None:
+    """The common frame: zero line, dashed onset marker, labels, legend, note under the figure."""
+    axis.axhline(0.0, color="0.3", linewidth=0.8)
+    if marker is not None:
+        x, text = marker
+        axis.axvline(x, color="0.3", linewidth=0.8, linestyle="--")
+        axis.annotate(text, xy=(x, 1.0), xycoords=("data", "axes fraction"), xytext=(3, -12),
+                      textcoords="offset points", fontsize=8, color="0.3")
     axis.set_xlabel(xlabel)
     axis.set_ylabel(ylabel)
     if title:
         axis.set_title(title)
-    if len(series) > 1:
+    if legend:
         axis.legend(frameon=False, fontsize=8)
-    if note:
-        figure.text(0.01, -0.09, note, fontsize=7, color="0.3", ha="left", va="top", wrap=True)
+    text, y = note
+    if text:
+        figure.text(0.01, y, text, fontsize=7, color="0.3", ha="left", va="top", wrap=True)
     axis.spines[["top", "right"]].set_visible(False)
-    return save(figure, stem)
