@@ -121,7 +121,7 @@ def test_event_study_timing_rules(tmp_path):
 
 
 def test_missing_column_fails_before_anything_is_estimated(tmp_path, small_panel, monkeypatch):
-    import models.studies.runner as runner
+    from models.studies import runner
 
     monkeypatch.setattr(runner, "fit", lambda *a, **k: pytest.fail("estimated before checking columns"))
     path = write(tmp_path, BASE.replace('controls = ["size"]', 'controls = ["sise"]'))
@@ -292,3 +292,16 @@ def test_run_study_takes_a_parsed_study(small_panel):
     results = run_study(study, small_panel)
     assert set(results.models) == {m.name for m in study.models}
     assert results.coverage["panel"]["firm_years"] == len(small_panel.data)
+
+
+def test_the_documented_example_parses_and_runs(tmp_path, small_panel):
+    import models.studies
+
+    doc = models.studies.__doc__
+    example = doc.split("Copy, save as ``my_study.toml`` and run ``run_study_file(\"my_study.toml\", panel)``::")[1]
+    example = textwrap.dedent(example.split("\nResults\n")[0])
+    results = run_study_file(write(tmp_path, example, "my_study.toml"), small_panel)
+    assert set(results.models) == {"roa_post", "roa_post_industry_year"}
+    assert results.event_studies["patents_es"].pretrend is not None
+    assert results.coverage["panel"]["sample"] == "high_tech"
+    assert results.study.tables[0].column_titles == ("Year FE", "Industry x year FE")

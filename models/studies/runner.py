@@ -13,7 +13,14 @@ from models.event_study import event_study, event_term, exposure_event_study
 from models.fixed_effects import fit
 from models.marginal import add_interactions, add_year_interactions
 from models.spec import Spec
-from models.studies.declarations import TIME, UNIT, EventStudyEntry, MarginalEntry, ModelEntry, Where
+from models.studies.declarations import (
+    TIME,
+    UNIT,
+    EventStudyEntry,
+    MarginalEntry,
+    ModelEntry,
+    Where,
+)
 from models.studies.results import EventStudyResult, MarginalResult, StudyResults
 from models.studies.study import Study
 
@@ -113,7 +120,7 @@ def _first_year_column(entry: EventStudyEntry) -> str:
 
 
 def _event_study(entry: EventStudyEntry, frame: pd.DataFrame) -> EventStudyResult:
-    common = dict(controls=entry.controls, fixed_effects=entry.fixed_effects, cluster=entry.cluster, vcov=entry.vcov)
+    common = {"controls": entry.controls, "fixed_effects": entry.fixed_effects, "cluster": entry.cluster, "vcov": entry.vcov}
     if entry.exposure is not None:
         reference_year = entry.timing + entry.reference
         result = exposure_event_study(frame, entry.outcome, exposure=entry.exposure, unit=UNIT, time=TIME,
