@@ -26,7 +26,9 @@ def reference() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def fitted(mpdta):
+    parity = pd.read_csv(HERE / "did_parity48.csv")
     return {
+        "did_parity48": callaway_santanna(parity, "y", unit="id", time="time", cohort="g", method="reg"),
         "cs_nocov": callaway_santanna(mpdta, "lemp", method="reg", **KEYS),
         "cs_lpop": callaway_santanna(mpdta, "lemp", covariates=["lpop"], method="dr", **KEYS),
         "sa_nocov": sun_abraham(mpdta, "lemp", **KEYS),
@@ -38,25 +40,38 @@ def _ours(result, quantity: str, key: str) -> float:
     if quantity == "dynamic_overall":
         post = [e for e in result.event_time if e >= 0]
         return float(np.mean([result.event_time[e].estimate for e in post]))
-    base, _, part = quantity.partition("_se")
     field = "std_error" if quantity.endswith("_se") else "estimate"
     base = quantity.removesuffix("_se")
     if base == "simple":
         return getattr(result.att, field)
+    if base.endswith("_average"):
+        return getattr(result.averages[base.removesuffix("_average")], field)
     if base == "group_time":
         g, t = (int(v) for v in key.split(","))
         return getattr(result.group_time[(g, t)], field)
-    table = {"event_time": result.event_time, "cohort": result.by_cohort}[base]
+    table = {"event_time": result.event_time, "cohort": result.by_cohort, "calendar": result.by_calendar}[base]
     return getattr(table[int(key)], field)
 
 
-@pytest.mark.parametrize("comparison", ["cs_nocov", "cs_lpop", "sa_nocov"])
+@pytest.mark.parametrize("comparison", ["cs_nocov", "cs_lpop", "sa_nocov", "did_parity48"])
 def test_matches_published_values(fitted, reference, comparison):
     rows = reference[(reference["comparison"] == comparison) & ~reference["quantity"].str.startswith("dynamic")]
     assert len(rows) >= 7
     for row in rows.itertuples():
         ours = _ours(fitted[comparison], row.quantity, row.key)
         assert ours == pytest.approx(row.value, abs=row.tolerance), (row.quantity, row.key)
+
+
+def test_calendar_effects_weight_the_treated_cohorts_by_size(fitted):
+    """ATT(2007) by hand: the 2004, 2006 and 2007 cells of 2007 weighted by 20, 40 and 131 counties."""
+    result = fitted["cs_nocov"]
+    cells = result.group_time
+    expected = sum(n * cells[(g, 2007)].estimate for g, n in [(2004, 20), (2006, 40), (2007, 131)]) / 191
+    assert result.by_calendar[2007].estimate == pytest.approx(expected, abs=1e-12)
+    assert result.by_calendar[2004].estimate == pytest.approx(cells[(2004, 2004)].estimate, abs=1e-12)
+    assert result.by_calendar[2004].std_error == pytest.approx(cells[(2004, 2004)].std_error, abs=1e-12)
+    average = np.mean([value.estimate for value in result.by_calendar.values()])
+    assert result.averages["calendar"].estimate == pytest.approx(average, abs=1e-12)
 
 
 def test_dynamic_overall_and_its_standard_error_match_csdid2(mpdta, reference):

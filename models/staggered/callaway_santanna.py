@@ -19,6 +19,7 @@ import pandas as pd
 
 from data_schemas.errors import InputError
 from models.names import did_you_mean
+from models.staggered import cs_aggregation
 from models.staggered._library import CONTROL_NAMES, event_estimates, is_balanced, pretrend, quietly
 from models.staggered.data import check_control, prepare
 from models.staggered.results import Estimate, StaggeredResult
@@ -70,8 +71,12 @@ def callaway_santanna(
     -------
     StaggeredResult
         ``att``: the simple aggregation (ATT(g, t) for t ≥ g weighted by cohort
-        size); ``event_time``, ``by_cohort`` and ``group_time``; the pre-trend
-        test of the pre-period event-time effects.  Unbalanced panels are used as
+        size); ``event_time``, ``by_cohort``, ``by_calendar`` and
+        ``group_time``; ``averages``: the overall averages of the cohort,
+        event-time and calendar aggregations (see
+        :func:`models.staggered.cs_aggregation.averages`); the pre-trend test of
+        the pre-period event-time effects.  Calendar effects and the averages
+        always carry analytic standard errors.  Unbalanced panels are used as
         they are (``allow_unbalanced_panel``).
     """
     check_control(control)
@@ -101,8 +106,12 @@ def callaway_santanna(
         for (g, t), v in fitted.group_time_effects.items()
         if np.isfinite(v["effect"]) and np.isfinite(v["se"])
     }
+    cells_influence = cs_aggregation.CellInfluence(fitted)
+    calendar = {t: cells_influence.estimate(value) for t, value in cs_aggregation.by_calendar(cells_influence).items()}
     inference = "multiplier bootstrap ({} draws), uniform bands over event times".format(bootstrap) if bootstrap else (
         "analytic influence-function standard errors clustered by unit, pointwise 95% intervals")
+    if bootstrap:
+        inference += "; analytic standard errors for calendar periods and averages"
     return StaggeredResult(
         estimator="callaway-santanna",
         outcome=outcome,
@@ -110,6 +119,8 @@ def callaway_santanna(
         att_definition="ATT(g,t) for t >= g averaged with weights proportional to cohort size (did's 'simple')",
         event_time=event_estimates(fitted.event_study_effects, critical),
         by_cohort={int(g): Estimate.normal(v["effect"], v["se"]) for g, v in fitted.group_effects.items()},
+        by_calendar=calendar,
+        averages=cs_aggregation.averages(cells_influence),
         group_time=cells,
         pretrend=pretrend(event_times, np.asarray(events.att, dtype=float), events.vcov),
         control=control,

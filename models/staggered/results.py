@@ -103,6 +103,10 @@ class StaggeredResult:
         estimator does not give them).
     group_time : dict of (int, int) to Estimate
         Callaway–Sant'Anna's ATT(g, t) cells.
+    averages : dict of str to Estimate
+        Overall averages of the aggregations, keyed ``"cohort"``,
+        ``"event_time"`` (post-period event times) and ``"calendar"`` (empty
+        where the estimator does not give them).
     pretrend : PretrendTest or None
         Joint test of the pre-period event-time effects.
     control : str
@@ -129,11 +133,12 @@ class StaggeredResult:
     by_cohort: dict[int, Estimate] = field(default_factory=dict)
     by_calendar: dict[int, Estimate] = field(default_factory=dict)
     group_time: dict[tuple[int, int], Estimate] = field(default_factory=dict)
+    averages: dict[str, Estimate] = field(default_factory=dict)
     pretrend: PretrendTest | None = None
     uniform_critical: float | None = None
 
     def __post_init__(self) -> None:
-        for name in ("event_time", "by_cohort", "by_calendar", "group_time"):
+        for name in ("event_time", "by_cohort", "by_calendar", "group_time", "averages"):
             object.__setattr__(self, name, dict(sorted(getattr(self, name).items())))
 
     def to_dict(self) -> dict[str, Any]:
@@ -147,6 +152,7 @@ class StaggeredResult:
             "by_cohort": _estimates_to_dict(self.by_cohort),
             "by_calendar": _estimates_to_dict(self.by_calendar),
             "group_time": {f"{g},{t}": value.to_dict() for (g, t), value in self.group_time.items()},
+            "averages": {key: value.to_dict() for key, value in self.averages.items()},
             "pretrend": None if self.pretrend is None else self.pretrend.to_dict(),
             "control": self.control,
             "n_obs": self.n_obs,
@@ -172,6 +178,7 @@ class StaggeredResult:
             by_cohort=_estimates_from_dict(data["by_cohort"]),
             by_calendar=_estimates_from_dict(data["by_calendar"]),
             group_time=cells,
+            averages={key: Estimate.from_dict(value) for key, value in data.get("averages", {}).items()},
             pretrend=None if data["pretrend"] is None else PretrendTest.from_dict(data["pretrend"]),
             control=data["control"],
             n_obs=int(data["n_obs"]),
@@ -195,6 +202,8 @@ class StaggeredResult:
             lines += ["", "Cohort"] + [row(f"  {k}", v) for k, v in self.by_cohort.items()]
         if self.by_calendar:
             lines += ["", "Calendar period"] + [row(f"  {k}", v) for k, v in self.by_calendar.items()]
+        if self.averages:
+            lines += ["", "Average of the effects by"] + [row(f"  {k}", v) for k, v in self.averages.items()]
         lines += ["", f"ATT: {self.att_definition}"]
         lines.append(f"Observations: {self.n_obs}; units: {self.n_units} ({self.n_treated_units} treated)")
         if self.pretrend is not None:
