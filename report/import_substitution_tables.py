@@ -1,6 +1,6 @@
 """The three tables of the import-substitution study, as plain DataFrames for the renderers.
 
-* :func:`pattern_matrix`: the 2x3 matrix placing each technology group by
+* :func:`matrix_members` and :func:`pattern_matrix`: the 2x3 matrix placing each technology group by
   growth class (G > 0.5, G <= 0.5) and volatility band (high, medium, low);
 * :func:`group_index_table`: V, G and pattern of every group in every window;
 * :func:`gdp_share_table`: imports by category as a percent of GDP, with and
@@ -15,7 +15,7 @@ from data_schemas.errors import InputError
 from models.import_substitution import BANDS, GROWTH_THRESHOLD, share_change
 
 #: row labels of the matrix, high growth first
-GROWTH_ROWS = (f"G > {GROWTH_THRESHOLD}", f"G <= {GROWTH_THRESHOLD}")
+GROWTH_ROWS = (f"G > {GROWTH_THRESHOLD}", f"G ≤ {GROWTH_THRESHOLD}")
 #: column labels of the matrix, by volatility band
 BAND_COLUMNS = {"high": "high V (> 0.3)", "medium": "medium V (0.24 to 0.3)", "low": "low V (< 0.24)"}
 
@@ -33,8 +33,13 @@ def _one(indices: pd.DataFrame, column: str, value: str | None) -> pd.DataFrame:
     return indices[indices[column] == value]
 
 
-def pattern_matrix(indices: pd.DataFrame, *, window: str = "whole", batch: str | None = None) -> pd.DataFrame:
-    """Groups placed by growth class and volatility band.
+def group_label(group: int, name: str) -> str:
+    """How a group is named in every table: ``"2 Integrated Circuits"``."""
+    return f"{group} {name}"
+
+
+def matrix_members(indices: pd.DataFrame, *, window: str = "whole", batch: str | None = None) -> pd.DataFrame:
+    """The groups in each cell of the growth-by-volatility matrix.
 
     Parameters
     ----------
@@ -48,8 +53,9 @@ def pattern_matrix(indices: pd.DataFrame, *, window: str = "whole", batch: str |
     Returns
     -------
     pandas.DataFrame
-        Index: the two growth classes; columns: the three volatility bands;
-        cells: the groups' ``number name`` joined by ``"; "`` (empty if none).
+        Index: the two growth classes (:data:`GROWTH_ROWS`); columns: the
+        three volatility bands (:data:`BAND_COLUMNS`); cells: tuples of the
+        groups' labels (:func:`group_label`) in group order, empty if none.
     """
     rows = _one(_one(indices, "window", window), "batch", batch)
     high_growth = rows["growth"] > GROWTH_THRESHOLD
@@ -57,10 +63,27 @@ def pattern_matrix(indices: pd.DataFrame, *, window: str = "whole", batch: str |
     for band in BANDS:
         in_band = rows["volatility_band"] == band
         cells[BAND_COLUMNS[band]] = [
-            "; ".join(f"{r.group} {r.group_name}" for r in rows[in_band & mask].sort_values("group").itertuples())
+            tuple(group_label(r.group, r.group_name) for r in rows[in_band & mask].sort_values("group").itertuples())
             for mask in (high_growth, ~high_growth)
         ]
     return pd.DataFrame(cells, index=pd.Index(GROWTH_ROWS, name="growth"))
+
+
+def pattern_matrix(indices: pd.DataFrame, *, window: str = "whole", batch: str | None = None) -> pd.DataFrame:
+    """Groups placed by growth class and volatility band, one text cell each.
+
+    Parameters
+    ----------
+    indices, window, batch
+        See :func:`matrix_members`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index: the two growth classes; columns: the three volatility bands;
+        cells: the groups' ``number name`` joined by ``"; "`` (empty if none).
+    """
+    return matrix_members(indices, window=window, batch=batch).map("; ".join)
 
 
 def group_index_table(indices: pd.DataFrame, *, batch: str | None = None) -> pd.DataFrame:

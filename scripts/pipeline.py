@@ -18,7 +18,9 @@ from typing import Any
 from data_schemas.errors import InputError
 
 #: studies implemented in Python rather than as TOML, by name -> module:function building their bundle
-SPECIAL_STUDIES: dict[str, str] = {}
+SPECIAL_STUDIES: dict[str, str] = {
+    "import_substitution": "report.import_substitution_report:import_substitution_bundle",
+}
 
 
 @dataclass(frozen=True)
