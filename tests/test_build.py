@@ -297,3 +297,15 @@ def test_sample_errors(tables, tmp_path):
     assert caught.value.message == (
         f"{bad}: not a firm id (up to six digits) (row 2); write one stock code per line, or a CSV with a firm_id column"
     )
+
+
+def test_all_foreign_share_is_exactly_one(tables):
+    """Summing shares with a masked row skipped (named) or zeroed (foreign) rounds differently."""
+    from panel.build.suppliers import supplier_shares
+
+    suppliers = tables["suppliers"][tables["suppliers"]["firm_id"] == "000001"].copy()
+    suppliers["purchase_share"] = [22.85, 15.17, 16.11, 23.68, 12.73]
+    suppliers["is_masked"] = [False, False, False, True, False]
+    suppliers["is_foreign"] = pd.array([True, True, True, None, True], dtype="boolean")
+    shares = supplier_shares(suppliers)
+    assert shares["foreign_supplier_share"].tolist() == [1.0]

@@ -34,7 +34,9 @@ def supplier_shares(suppliers: pd.DataFrame) -> pd.DataFrame:
         n_named=("is_masked", lambda m: int((~m.astype(bool)).sum())),
         top5_purchase_share=("purchase_share", "sum"),
     ).reset_index()
-    out["foreign_supplier_share"] = np.where(out["named"] > 0, out["foreign"] / out["named"].where(out["named"] > 0), np.nan)
+    # the two sums are rounded separately: an all-foreign year can come out a hair above 1
+    share = out["foreign"] / out["named"].where(out["named"] > 0)
+    out["foreign_supplier_share"] = share.clip(upper=1.0)
     out["supplier_coverage"] = (out["n_named"] > 0).astype("int8")
     return out[["firm_id", "year", "foreign_supplier_share", "supplier_coverage", "top5_purchase_share"]]
 
