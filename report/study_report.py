@@ -90,14 +90,15 @@ def study_figures(results, *, simulated: bool = False) -> dict[str, Callable[[Pa
         label = f"{results.study.name}_{entry.name}"
         if entry.kind == "event_study":
             studies = [results[name] for name in entry.sources]
-            series = {s.name: s.coefficients().drop(index=s.reference).reset_index() for s in studies}
+            series = {label: s.coefficients().drop(index=s.reference).reset_index()
+                      for label, s in zip(entry.labels or entry.sources, studies)}
             figures[label] = partial(
                 event_study_plot, series, reference=studies[0].reference, title=entry.title,
                 xlabel=entry.xlabel, ylabel=entry.ylabel or "Coefficient", note=note,
             )
         else:
-            series = {name: results[name].by_period.reset_index().rename(columns={results[name].by: "period"})
-                      for name in entry.sources}
+            series = {label: results[name].by_period.reset_index().rename(columns={results[name].by: "period"})
+                      for label, name in zip(entry.labels or entry.sources, entry.sources)}
             figures[label] = partial(
                 marginal_return_plot, series, cutoff=cutoff, title=entry.title,
                 xlabel=entry.xlabel or "Year", ylabel=entry.ylabel or "Marginal return", note=note,

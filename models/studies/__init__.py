@@ -63,7 +63,7 @@ estimated for them, but the names in them are checked.
               (one per model), keep, drop, order (coefficient names), controls_row (true),
               notes
     figures:  name, kind ("event_study" | "marginal"), sources (entries of that kind), title,
-              xlabel, ylabel, notes
+              xlabel, ylabel, notes, labels (legend text, one per source; the entry names by default)
 
 Unknown keys are errors with a suggestion; so are names of samples, models,
 entries or coefficients that do not exist. Columns are checked against the

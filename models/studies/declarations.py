@@ -375,8 +375,9 @@ class FigureEntry:
     xlabel: str = ""
     ylabel: str = ""
     notes: str = ""
+    labels: tuple[str, ...] = ()
 
-    KEYS = ("name", "kind", "sources", "title", "xlabel", "ylabel", "notes")
+    KEYS = ("name", "kind", "sources", "title", "xlabel", "ylabel", "notes", "labels")
 
     @classmethod
     def read(cls, table: Mapping[str, Any], file: str | None, position: int) -> FigureEntry:
@@ -388,8 +389,12 @@ class FigureEntry:
         if kind not in FIGURE_KINDS:
             hint = did_you_mean(kind, FIGURE_KINDS)
             raise at.error(f"unknown figure kind '{kind}'", fix=hint or f"choose from {', '.join(FIGURE_KINDS)}")
-        return cls(name, kind, at.names(table, "sources"), at.text(table, "title", name),
-                   at.text(table, "xlabel", ""), at.text(table, "ylabel", ""), at.text(table, "notes", ""))
+        sources = at.names(table, "sources")
+        labels = at.names(table, "labels") if "labels" in table else ()
+        if labels and len(labels) != len(sources):
+            raise at.error(f"{len(labels)} labels for {len(sources)} sources", fix="give one legend label per source")
+        return cls(name, kind, sources, at.text(table, "title", name), at.text(table, "xlabel", ""),
+                   at.text(table, "ylabel", ""), at.text(table, "notes", ""), labels)
 
     def to_dict(self) -> dict[str, Any]:
         """The TOML keys."""
