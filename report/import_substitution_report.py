@@ -36,6 +36,19 @@ from models.import_substitution import (
     VOLATILITY_THRESHOLD,
     WINDOWS,
     Window,
+    gdp_shares,
+    group_indices,
+)
+from panel.demo.imports import TRUTH_FILE
+from panel.sources.customs import group_monthly, read_customs
+from panel.sources.folder import discover
+from panel.sources.gdp import read_gdp
+from panel.sources.hs_groups import HSGroups, bundled_path, load_hs_groups
+from report.bundle import BundleContent
+from report.import_substitution_figures import (
+    plot_gdp_shares,
+    plot_growth_volatility,
+    plot_series_by_pattern,
 )
 from report.import_substitution_tables import (
     BAND_COLUMNS,
@@ -117,8 +130,6 @@ def find_inputs(folder: Path) -> ImportInputs:
         If the folder does not exist, lacks customs or GDP files, or holds
         several GDP files or group lists.
     """
-    from panel.sources.folder import discover
-
     if not folder.is_dir():
         raise InputError("data folder not found", file=folder, fix="pass the folder holding the raw files")
     customs, gdp, groups = (discover(folder, stem) for stem in (CUSTOMS_STEM, GDP_STEM, GROUPS_STEM))
@@ -138,7 +149,7 @@ def find_inputs(folder: Path) -> ImportInputs:
     return ImportInputs(customs=tuple(customs), gdp=gdp[0], groups=groups[0] if groups else None)
 
 
-def read_imports(inputs: ImportInputs):
+def read_imports(inputs: ImportInputs) -> tuple[HSGroups, pd.DataFrame]:
     """The group list and the monthly imports by HS code of all customs files.
 
     Returns
@@ -151,9 +162,6 @@ def read_imports(inputs: ImportInputs):
     InputError
         From the readers, or when two files hold the same code and month.
     """
-    from panel.sources.customs import read_customs
-    from panel.sources.hs_groups import load_hs_groups
-
     groups = load_hs_groups(inputs.groups)
     frames = [read_customs(path, groups).assign(file=path.name) for path in inputs.customs]
     imports = pd.concat(frames, ignore_index=True)
@@ -289,7 +297,7 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def import_substitution_bundle(source, progress, *, weights: str = WEIGHTS,
-                               windows: tuple[Window, ...] = WINDOWS):
+                               windows: tuple[Window, ...] = WINDOWS) -> BundleContent:
     """The bundle content of the import-substitution study (the entry of ``SPECIAL_STUDIES``).
 
     Parameters
@@ -312,16 +320,6 @@ def import_substitution_bundle(source, progress, *, weights: str = WEIGHTS,
     InputError
         With ``--panel`` (the study needs raw files), or from the inputs.
     """
-    from models.import_substitution import gdp_shares, group_indices
-    from panel.sources.customs import group_monthly
-    from panel.sources.gdp import read_gdp
-    from panel.sources.hs_groups import bundled_path
-    from report.bundle import BundleContent
-    from report.import_substitution_figures import (
-        plot_gdp_shares,
-        plot_growth_volatility,
-        plot_series_by_pattern,
-    )
     from scripts.manifest import build_manifest, file_record
 
     progress.step(f"{STUDY}: customs imports and GDP")
@@ -395,6 +393,4 @@ def import_substitution_bundle(source, progress, *, weights: str = WEIGHTS,
 
 def _simulated_folder(inputs: ImportInputs) -> bool:
     """Whether the folder holds the demo's imports (its truth file sits beside them)."""
-    from panel.demo.imports import TRUTH_FILE
-
     return (inputs.gdp.parent / TRUTH_FILE).is_file()
