@@ -156,3 +156,35 @@ def _finish(figure, axis, *, marker: tuple[float, str] | None, title: str, xlabe
     if text:
         figure.text(0.01, y, text, fontsize=7, color="0.3", ha="left", va="top", wrap=True)
     axis.spines[["top", "right"]].set_visible(False)
+
+
+def permutation_histogram(distribution, observed: float, stem: str | Path, title: str = "") -> list[Path]:
+    """Histogram of a randomization test's placebo coefficients with the observed one marked.
+
+    Parameters
+    ----------
+    distribution : sequence of float
+        The coefficients under the placebo assignments (NaN draws are left out).
+    observed : float
+        The coefficient under the actual assignment, drawn as a vertical line.
+    stem : str or Path
+        Output path without suffix (``.pdf`` and ``.png`` are written).
+    title : str
+        Figure title.
+    """
+    import numpy as np
+
+    values = np.asarray(distribution, dtype=float)
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        raise InputError("no placebo coefficients to plot")
+    plt = pyplot()
+    figure, axis = plt.subplots(figsize=(6, 3.6))
+    axis.hist(values, bins=min(50, max(10, values.size // 20)), color="0.7", edgecolor="white")
+    axis.axvline(observed, color="black", linewidth=1.5, label=f"observed = {observed:.3f}")
+    axis.set_xlabel("placebo coefficient")
+    axis.set_ylabel("draws")
+    axis.set_title(title)
+    axis.legend(frameon=False, fontsize=8)
+    axis.spines[["top", "right"]].set_visible(False)
+    return save(figure, stem)

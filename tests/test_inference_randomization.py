@@ -116,3 +116,12 @@ def test_bad_requests_raise_input_errors():
     moving = frame.assign(industry=frame["year"])
     with pytest.raises(InputError, match="changes over time within a unit"):
         randomization_inference(moving, SPEC, "treated_post", strata="industry", **KEYS)
+
+
+def test_permutation_histogram_writes_pdf_and_png(tmp_path):
+    from report.figures import permutation_histogram
+
+    paths = permutation_histogram([0.1, -0.2, 0.05, float("nan")] * 10, 0.4, tmp_path / "placebo", "Placebo firms")
+    assert [p.name for p in paths] == ["placebo.pdf", "placebo.png"] and all(p.stat().st_size > 0 for p in paths)
+    with pytest.raises(InputError, match="no placebo coefficients"):
+        permutation_histogram([float("nan")], 0.4, tmp_path / "empty")
