@@ -88,7 +88,9 @@ def to_grid(table: Table, style: Style | None = None) -> Grid:
                 rows.append(GridRow("second", "", tuple(p[1] for p in pairs)))
     rows += [GridRow("indicator", r.label, r.cells) for r in table.indicators]
     rows += [GridRow("statistic", r.label, _statistic(r)) for r in table.statistics]
-    notes = [n for n in (style.second_row_note, *table.notes, style.star_legend) if n]
+    has_estimates = any(panel.rows for panel in table.panels)
+    style_notes = (style.second_row_note, style.star_legend) if has_estimates else (None, None)
+    notes = [n for n in (style_notes[0], *table.notes, style_notes[1]) if n]
     return Grid(
         title=table.title,
         label=table.label,

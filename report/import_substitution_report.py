@@ -323,7 +323,7 @@ def import_substitution_bundle(source, progress, *, weights: str = WEIGHTS,
     from scripts.manifest import build_manifest, file_record
 
     progress.step(f"{STUDY}: customs imports and GDP")
-    inputs = find_inputs(Path(source.raw_folder()))
+    inputs = find_inputs(Path(source.imports_folder()))
     groups, imports = read_imports(inputs)
     gdp = read_gdp(inputs.gdp)
     progress.step(f"{STUDY}: indices in {len(windows)} windows")

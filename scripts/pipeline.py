@@ -83,6 +83,16 @@ class DataSource:
                 self._raw_folder = self.choice.data_dir
         return self._raw_folder
 
+    def imports_folder(self) -> Path:
+        """The folder holding the customs and GDP files (a demo simulates only these)."""
+        if self.choice.demo and self._raw_folder is None:
+            from panel.demo.imports import write_imports_demo
+
+            folder = self.workdir / "imports_demo"
+            write_imports_demo(folder, seed=self.choice.seed)
+            return folder
+        return self.raw_folder()
+
     def panel(self, options, sample: str | None):
         """The firm-year panel built with ``options`` (or read from --panel), restricted to ``sample``."""
         from panel.samples import select_sample
@@ -182,10 +192,21 @@ def run_studies(names: list[str], choice: DataChoice, *, sample: str | None, out
     return written
 
 
-def study_names(study: str) -> list[str]:
-    """``"all"`` -> every built-in study; otherwise the one name or file given."""
+def study_names(study: str, choice: DataChoice, sample: str | None) -> list[str]:
+    """The studies to run: ``"all"`` -> every built-in study the data allow; otherwise the one given.
+
+    The studies in :data:`SPECIAL_STUDIES` read raw commodity files, not the
+    firm panel: ``all`` leaves them out when the data are a built panel, and
+    naming one with ``--panel`` or ``--sample`` is an error.
+    """
     from models.studies import builtin_studies
 
     if study == "all":
-        return [*builtin_studies(), *SPECIAL_STUDIES]
+        firm_level = list(builtin_studies())
+        return firm_level if choice.panel_file is not None else [*firm_level, *SPECIAL_STUDIES]
+    if study in SPECIAL_STUDIES:
+        if choice.panel_file is not None:
+            raise InputError(f"{study} reads customs and GDP files, not a firm panel", fix="pass --demo or --data DIR")
+        if sample is not None:
+            raise InputError(f"{study} has no firm sample", fix="leave out --sample")
     return [study]

@@ -24,7 +24,8 @@ def bundles(small_demo, tmp_path_factory):
 
 
 def test_run_all_writes_one_bundle_per_study(bundles):
-    assert sorted(p.name for p in bundles.iterdir()) == ["patenting_response", "returns_to_innovation", "supply_chain_dependence"]
+    assert sorted(p.name for p in bundles.iterdir()) == [
+        "import_substitution", "patenting_response", "returns_to_innovation", "supply_chain_dependence"]
     bundle = bundles / "returns_to_innovation" / "r1"
     tables = sorted(p.name for p in (bundle / "tables").iterdir())
     assert "returns_to_innovation_roa_invention.tex" in tables
@@ -122,3 +123,17 @@ def test_progress_is_quiet_without_a_terminal(bundles):
     loud = Progress(2, stream=stream, enabled=True)
     loud.step("returns_to_innovation: panel")
     assert stream.getvalue() == "[1/2] returns_to_innovation: panel (1 left)\n"
+
+
+def test_run_all_on_a_panel_runs_the_firm_studies(small_panel, tmp_path):
+    panel_file = tmp_path / "panel.parquet"
+    small_panel.save(panel_file)
+    result = run("run", "all", "--panel", panel_file, "--out", tmp_path / "out", "--name", "p", "--format", "md")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "patenting_response", "returns_to_innovation", "supply_chain_dependence"]
+
+
+def test_the_commodity_study_has_no_firm_sample(tmp_path):
+    result = run("run", "import_substitution", "--demo", "--sample", "high_tech")
+    assert (result.exit_code, result.output) == (2, "Error: import_substitution has no firm sample; leave out --sample\n")

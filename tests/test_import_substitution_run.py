@@ -170,7 +170,7 @@ def test_standalone_latex_compiles(bundle, tmp_path):
 def test_a_built_panel_is_refused(tmp_path):
     result = run("run", "import_substitution", "--panel", tmp_path / "panel.parquet", "--out", tmp_path / "out")
     assert result.exit_code == 2
-    assert result.output == "Error: this study needs raw files, not a built panel; pass --demo or --data DIR\n"
+    assert result.output == "Error: import_substitution reads customs and GDP files, not a firm panel; pass --demo or --data DIR\n"
     assert not (tmp_path / "out" / "import_substitution").exists()
 
 

@@ -48,7 +48,7 @@ def command(study: str, demo: bool, data_dir: Path | None, panel_file: Path | No
     choice = DataChoice(demo=demo, data_dir=data_dir, panel_file=panel_file, seed=seed, firms=firms)
     style = Style(stars=parse_stars(stars), second_row=second_row)
     written = run_studies(
-        study_names(study), choice, sample=sample, out_root=out_root, run_name=run_name or default_run_name(),
+        study_names(study, choice, sample), choice, sample=sample, out_root=out_root, run_name=run_name or default_run_name(),
         formats=parse_formats(formats), style=style, force=force, progress_factory=Progress,
     )
     for path in written:
