@@ -37,7 +37,7 @@ def test_same_seed_same_result_other_seed_other_draws(fits):
 def test_uniform_bands_are_wider_than_pointwise_intervals(fits):
     boot, z = fits["boot"], stats.norm.ppf(0.975)
     assert boot.uniform_critical > z
-    for e, value in boot.event_time.items():
+    for value in boot.event_time.values():
         assert value.upper - value.lower == pytest.approx(2 * boot.uniform_critical * value.std_error)
         assert value.upper - value.lower > 2 * z * value.std_error
     assert "uniform bands" in boot.note and fits["analytic"].uniform_critical is None

@@ -81,7 +81,7 @@ def test_dynamic_overall_and_its_standard_error_match_csdid2(mpdta, reference):
     assert bounds.estimate == pytest.approx(published["dynamic_overall"], abs=5e-8)
     assert bounds.std_error == pytest.approx(published["dynamic_overall_se"], abs=5e-7)
     z = 1.959963984540054
-    (m, lower, upper), = bounds.bounds
+    (_, lower, upper), = bounds.bounds
     assert (lower, upper) == pytest.approx((bounds.estimate - z * bounds.std_error, bounds.estimate + z * bounds.std_error), abs=1e-6)
 
 

@@ -20,7 +20,13 @@ import pandas as pd
 from data_schemas.errors import InputError
 from models.names import did_you_mean
 from models.staggered import cs_aggregation
-from models.staggered._library import CONTROL_NAMES, event_estimates, is_balanced, pretrend, quietly
+from models.staggered._library import (
+    CONTROL_NAMES,
+    event_estimates,
+    is_balanced,
+    pretrend,
+    quietly,
+)
 from models.staggered.data import check_control, prepare
 from models.staggered.results import Estimate, StaggeredResult
 
@@ -108,7 +114,7 @@ def callaway_santanna(
     }
     cells_influence = cs_aggregation.CellInfluence(fitted)
     calendar = {t: cells_influence.estimate(value) for t, value in cs_aggregation.by_calendar(cells_influence).items()}
-    inference = "multiplier bootstrap ({} draws), uniform bands over event times".format(bootstrap) if bootstrap else (
+    inference = f"multiplier bootstrap ({bootstrap} draws), uniform bands over event times" if bootstrap else (
         "analytic influence-function standard errors clustered by unit, pointwise 95% intervals")
     if bootstrap:
         inference += "; analytic standard errors for calendar periods and averages"

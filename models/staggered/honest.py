@@ -68,7 +68,7 @@ def honest_bounds(
     bounds = []
     first = None
     for m in m_values:
-        fitted = quietly(lambda: HonestDiD(method=RESTRICTIONS[restriction], M=float(m)).fit(events))
+        fitted = quietly(lambda m=m: HonestDiD(method=RESTRICTIONS[restriction], M=float(m)).fit(events))
         first = first or fitted
         bounds.append((float(m), float(fitted.ci_lb), float(fitted.ci_ub)))
     return HonestBounds(restriction, float(first.original_estimate), float(first.original_se), tuple(bounds))
