@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from data_schemas.errors import InputError
 from data_schemas.raw import RAW_SCHEMAS
 from panel.demo import generate, simulate
+from panel.demo.patents import grown_count
 from panel.demo.simulate import file_name
 from panel.demo.suppliers import MASK_STYLES
 from panel.demo.writer import UTF8_BOM
@@ -274,6 +275,34 @@ def test_realised_invention_effect_follows_tau(truth):
     cohorts = effects["realised_att_ln1p"]["by_cohort_and_event_time"]
     assert set(cohorts) <= {str(y) for y in range(2019, 2025)}
     assert sum(effects["cohort_sizes"].values()) == len(truth["groups"]["first_treat_year"])
+
+
+def test_growth_is_added_unbiasedly_on_the_ln1p_scale():
+    v = (np.arange(10_000) + 0.5) / 10_000
+    for count, growth in ((0, np.log(1.5)), (3, 0.3), (40, 0.06), (7, 0.0)):
+        grown = grown_count(np.full(v.size, count), np.full(v.size, growth), v)
+        # ln(1 + count) + growth lies between ln(1 + k) and ln(2 + k); k + 1 with the share that matches the mean
+        assert set(np.unique(grown)) <= {int(np.floor(np.expm1(np.log1p(count) + growth))) + d for d in (0, 1)}
+        assert np.log1p(grown).mean() == pytest.approx(np.log1p(count) + growth, abs=1e-4)
+    # 0 grown by ln 1.5: ln(1 + y) must average ln 1.5, so y = 1 for a share ln 1.5 / ln 2 of the draws
+    assert grown_count(np.zeros(v.size), np.full(v.size, np.log(1.5)), v).mean() == pytest.approx(np.log(1.5) / np.log(2), abs=1e-4)
+
+
+def test_realised_supplier_shift_is_the_planted_shift_where_the_clip_allows(truth, demo_dir):
+    planted = truth["effects"]["foreign_supplier_share"]
+    realised = planted["realised_post"]
+    assert realised["exposed_upstream"]["att"] == planted["exposed_upstream_post"] == 0.0
+    suppliers = read(demo_dir, "suppliers")
+    named = suppliers[suppliers["country"].notna()]
+    foreign = named["purchase_share"].where(~named["country"].isin(["中国", "CN"]), 0.0)
+    share = foreign.groupby([named["firm_id"], named["year"]]).sum() / named.groupby(["firm_id", "year"])["purchase_share"].sum()
+    firm, year = share.index.get_level_values(0), share.index.get_level_values(1)
+    down = share[firm.isin(truth["groups"]["exposed_downstream"]) & (year >= 2019)]
+    # a share seen above zero was not clipped: it fell by the full 0.03; a zero share fell by 0 to 0.03
+    unclipped = (down > 1e-9).mean()
+    assert realised["exposed_downstream"]["n"] == len(down) > 0
+    assert -0.03 - 1e-12 <= realised["exposed_downstream"]["att"] <= -0.03 * unclipped + 1e-12
+    assert set(realised["exposed_downstream"]["by_year"]) <= {str(y) for y in range(2019, 2025)}
 
 
 def test_a_failed_write_leaves_nothing(tmp_path, monkeypatch):

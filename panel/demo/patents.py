@@ -2,28 +2,41 @@
 
 Data-generating process
 -----------------------
-For listed firm-years, applications of each type are Poisson with log mean
+For listed firm-years, applications of each type are drawn in two steps.
 
-    ln λ_it = α_i + g_t + u_it  (+ τ_e for invention patents of treated firms)
-                                (+ little_giant_utility_effect for utility
-                                   models from the designation year on)
+1. A Poisson count with log mean
+
+       ln λ_it = α_i + u_it  (+ τ_e for invention patents of treated firms)
+                             (+ little_giant_utility_effect for utility
+                                models from the designation year on)
+
+   drawn by inverting the Poisson CDF at one uniform per firm-year.
+2. Common growth ``g_t``, added on the scale of the panel outcome
+   ln(1 + count): ``z = ln(1 + count) + g_t`` is rounded to the count ``k``
+   or ``k + 1`` around it, ``k + 1`` with probability
+   ``(z - ln(1 + k)) / (ln(2 + k) - ln(1 + k))``, so that E[ln(1 + y)] rises
+   by exactly ``g_t`` for every firm whatever its level.  Growth in the
+   Poisson log mean would instead raise ln(1 + y) more for firms that patent
+   more (the exposed, mostly) and break parallel trends of the untreated
+   ln(1 + invention_apply) across exposure groups.
 
 * ``α_i`` depends on the industry (semiconductor firms highest, non-financial
   services low, finance near zero), on firm size (0.5 per log point of
   ``size_base``), on SOE status (``soe_invention_shift``) and on a firm
   effect N(0, 0.8); utility models add a manufacturing offset, designs a
   consumer-goods offset, each with its own firm noise.
-* ``g_t`` grows 6 % a year to 2018 and 2 % a year afterwards, for everyone.
+* ``g_t`` (:data:`GROWTH_TO_2018`, :data:`GROWTH_AFTER_2018` per year from
+  2010) is common to all firms; designs grow at 0.3 times that rate.
 * ``u_it ~ N(0, 0.25)``.
 * ``τ_e`` (``DemoParams.invention_tau``) applies at event time
   ``e = year - first_treat_year >= 0`` (flat after the last listed value) and
   is zero before: no pre-trend.  Sanctioned firms get ``τ_e`` times
   ``sanctioned_tau_multiplier``; as the later cohorts are all sanctioned
   firms and the 2019 cohort mostly other exposed firms, effects differ across
-  cohorts as well as over event time.  Counts are drawn by inverting the Poisson
-  CDF at one uniform per firm-year, so the counterfactual count without
-  treatment uses the same uniform; ground_truth.json reports the realised
-  effect on ln(1 + invention_apply) this implies.
+  cohorts as well as over event time.  The counterfactual count without
+  treatment uses the same two uniforms (Poisson and rounding);
+  ground_truth.json reports the realised effect on ln(1 + invention_apply)
+  this implies.
 * Each application is joint with a co-applicant with a firm-specific
   probability (Beta(1.2, 10)): CNRDS ``Invia``/``Invja`` etc. split them.
 * The group row (集团公司合计) adds subsidiaries' applications, Poisson with
@@ -63,6 +76,10 @@ EMPTY_ROW_SHARE = 0.70
 GRANT_RULES = {"invention": (0.55, 365, 4 * 365), "utility": (0.93, 180, 540), "design": (0.95, 120, 365)}
 MISSING_IPC_SHARE = 0.01
 PRIMARY_IPC_SHARE = 0.6
+#: common growth of ln(1 + applications) per year, 2010-2018 and after 2018
+GROWTH_TO_2018 = 0.03
+GROWTH_AFTER_2018 = 0.01
+DESIGN_GROWTH_FACTOR = 0.3
 
 #: IPC subclass weights by firm group
 IPC_BY_GROUP: dict[str, dict[str, float]] = {
@@ -176,31 +193,62 @@ def simulate_patent_counts(
     joint_p = rng.beta(1.2, 10.0, size=n_firms)
     subsidiary_multiple = rng.lognormal(np.log(0.4), 0.8, size=n_firms)
 
-    growth = 0.06 * (np.minimum(year, 2018) - 2010) + 0.02 * np.maximum(year - 2018, 0)
+    growth = GROWTH_TO_2018 * (np.minimum(year, 2018) - 2010) + GROWTH_AFTER_2018 * np.maximum(year - 2018, 0)
+    growth = {"invention": growth, "utility": growth, "design": DESIGN_GROWTH_FACTOR * growth}
     treated = first_treat_year[fi] > 0
     event_time = np.where(treated, year - first_treat_year[fi], -1000)
     tau = params.tau(event_time) * np.where(sanctioned[fi], params.sanctioned_tau_multiplier, 1.0)
     giant = (little_giant_year[fi] > 0) & (year >= little_giant_year[fi])
     log_mean = {
-        "invention": alpha[fi] + growth + rng.normal(0, 0.25, len(fi)),
-        "utility": alpha_utility[fi] + growth + params.little_giant_utility_effect * giant + rng.normal(0, 0.25, len(fi)),
-        "design": alpha_design[fi] + 0.3 * growth + rng.normal(0, 0.25, len(fi)),
+        "invention": alpha[fi] + rng.normal(0, 0.25, len(fi)),
+        "utility": alpha_utility[fi] + params.little_giant_utility_effect * giant + rng.normal(0, 0.25, len(fi)),
+        "design": alpha_design[fi] + rng.normal(0, 0.25, len(fi)),
     }
     own, joint, group_own, group_joint = {}, {}, {}, {}
     counterfactual = None
     for kind in KINDS:
         u = rng.random(len(fi))
+        v = rng.random(len(fi))
         shift = tau if kind == "invention" else 0.0
-        total = stats.poisson.ppf(u, np.exp(log_mean[kind] + shift)).astype(np.int64)
+        total = grown_count(stats.poisson.ppf(u, np.exp(log_mean[kind] + shift)), growth[kind], v)
         if kind == "invention":
-            counterfactual = stats.poisson.ppf(u, np.exp(log_mean[kind])).astype(np.int64)
+            counterfactual = grown_count(stats.poisson.ppf(u, np.exp(log_mean[kind])), growth[kind], v)
         joint[kind] = rng.binomial(total, joint_p[fi])
         own[kind] = total - joint[kind]
-        subsidiaries = rng.poisson(np.exp(log_mean[kind] + shift) * subsidiary_multiple[fi])
+        subsidiaries = rng.poisson(np.exp(log_mean[kind] + shift + growth[kind]) * subsidiary_multiple[fi])
         subsidiaries_joint = rng.binomial(subsidiaries, joint_p[fi])
         group_own[kind] = own[kind] + subsidiaries - subsidiaries_joint
         group_joint[kind] = joint[kind] + subsidiaries_joint
     return PatentCounts(own, joint, group_own, group_joint, counterfactual, event_time, first_treat_year[fi])
+
+
+def grown_count(count: np.ndarray, growth: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Counts grown by ``growth`` on the ln(1 + count) scale, unbiasedly in that scale.
+
+    ``z = ln(1 + count) + growth`` lies between ``ln(1 + k)`` and
+    ``ln(2 + k)`` for one integer ``k``; the result is ``k + 1`` where
+    ``v < (z - ln(1 + k)) / (ln(2 + k) - ln(1 + k))``, else ``k``, so that
+    for ``v`` uniform on [0, 1) E[ln(1 + result)] = ln(1 + count) + growth.
+
+    Parameters
+    ----------
+    count : ndarray
+        Non-negative counts (integer-valued).
+    growth : ndarray
+        Non-negative growth in ln(1 + count).
+    v : ndarray
+        Uniform draws on [0, 1).
+
+    Returns
+    -------
+    ndarray of int64
+    """
+    z = np.log1p(count) + growth
+    k = np.floor(np.expm1(z))
+    k = np.where(np.log1p(k) > z, k - 1, k)  # guard the floor against rounding in expm1
+    k = np.where(np.log1p(k + 1) <= z, k + 1, k)
+    low, high = np.log1p(k), np.log1p(k + 1)
+    return (k + (v < (z - low) / (high - low))).astype(np.int64)
 
 
 def patent_counts_table(rng: np.random.Generator, firm_years: pd.DataFrame, counts: PatentCounts) -> pd.DataFrame:

@@ -121,7 +121,7 @@ def generate(seed: int = 0, n_firms: int = 4000, params: DemoParams | None = Non
     supplier_firms = simulate_supplier_firms(rng["supplier_firms"], firms)
     year = firm_years["year"]
     pre = firm_years[(year >= FIRST_SUPPLIER_YEAR) & (year < params.cutoff_year)].reset_index(drop=True)
-    suppliers_pre = simulate_suppliers(rng["suppliers_pre"], firms, pre, supplier_firms, np.zeros(len(pre)), params)
+    suppliers_pre = simulate_suppliers(rng["suppliers_pre"], firms, pre, supplier_firms, np.zeros(len(pre)), params).table
     exposure = exposure_table(firms, sanctions, huawei, observed_foreign_share_pre(suppliers_pre, params), params)
     post = firm_years[year >= params.cutoff_year].reset_index(drop=True)
     post_fi = post["fi"].to_numpy()
@@ -135,7 +135,7 @@ def generate(seed: int = 0, n_firms: int = 4000, params: DemoParams | None = Non
         0.0,
     )
     suppliers_post = simulate_suppliers(rng["suppliers_post"], firms, post, supplier_firms, effect, params)
-    suppliers = pd.concat([suppliers_pre, suppliers_post]).sort_values(["firm_id", "year", "rank"], ignore_index=True)
+    suppliers = pd.concat([suppliers_pre, suppliers_post.table]).sort_values(["firm_id", "year", "rank"], ignore_index=True)
 
     giant_year = firms["firm_id"].map(designations.set_index("firm_id")["year"]).fillna(0).astype("int64").to_numpy()
     counts = simulate_patent_counts(
@@ -179,6 +179,7 @@ def generate(seed: int = 0, n_firms: int = 4000, params: DemoParams | None = Non
         sanctions=sanctions,
         designations=designations,
         counts=counts,
+        supplier_shift=(post, suppliers_post.share_shift),
         st_prefix=st_prefix,
         financials=financials,
         suppliers=suppliers,

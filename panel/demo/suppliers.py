@@ -17,7 +17,11 @@ Data-generating process
   rounding to 0.01 percentage points).
 * ``effect_it`` is ``foreign_share_upstream_effect`` (0) for exposed upstream
   firms and ``foreign_share_downstream_effect`` (-0.03) for exposed downstream
-  firms from the cutoff year on, zero otherwise.  Exposure depends on the
+  firms from the cutoff year on, zero otherwise.  Where ``f_i + e_it`` is
+  below 0.03 the clip at zero makes the realised fall smaller, so the
+  realised shift ``clip(f_i + e_it + effect_it) - clip(f_i + e_it)`` (same
+  noise) is returned for every firm-year whose share the builder sees, and
+  ground_truth.json reports its mean.  Exposure depends on the
   observed pre-period share, so the years before the cutoff are drawn first,
   ``foreign_share_pre`` is computed from them exactly as the panel builder
   does (:func:`observed_foreign_share_pre`), and only then are the later years
@@ -55,6 +59,24 @@ FOREIGN_COUNTRIES: dict[str, float] = {
     "瑞士": 0.03,
 }
 DOMESTIC_COUNTRIES: dict[str, float] = {"中国": 0.95, "CN": 0.05}
+
+
+@dataclass(frozen=True)
+class SupplierYears:
+    """Simulated disclosures of some firm-years and the effect they realise.
+
+    Attributes
+    ----------
+    table : DataFrame
+        Canonical ``suppliers`` rows.
+    share_shift : ndarray
+        Per firm-year (aligned with the firm-years drawn): the foreign share
+        with the planted effect minus the share without it, same noise; NaN
+        where the builder sees no share (no disclosure, or names masked).
+    """
+
+    table: pd.DataFrame
+    share_shift: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -127,7 +149,7 @@ def simulate_suppliers(
     supplier_firms: SupplierFirms,
     effect: np.ndarray,
     params: DemoParams,
-) -> pd.DataFrame:
+) -> SupplierYears:
     """Draw the disclosures of the given firm-years.
 
     Parameters
@@ -147,9 +169,10 @@ def simulate_suppliers(
 
     Returns
     -------
-    DataFrame
-        Canonical ``suppliers`` rows: ``firm_id, year, rank, supplier_name,
-        country, purchase_share`` (percent of annual purchases).
+    SupplierYears
+        Canonical ``suppliers`` rows (``firm_id, year, rank, supplier_name,
+        country, purchase_share``, percent of annual purchases) and the
+        realised shift of the foreign share.
     """
     n_rows = len(firm_years)
     disclosed = (rng.random(n_rows) < DISCLOSURE_RATE) & ~firms["finance"].to_numpy()[firm_years["fi"].to_numpy()]
@@ -162,6 +185,7 @@ def simulate_suppliers(
     fi = firm_years["fi"].to_numpy()[keep]
     level = supplier_firms.foreign_level[fi]
     share = np.where(level > 0, np.clip(level + noise[keep] + effect[keep], 0.0, 1.0), 0.0)
+    untreated_share = np.where(level > 0, np.clip(level + noise[keep], 0.0, 1.0), 0.0)
     n_foreign = np.where(share <= 0, 0, np.where(share >= 1, RANKS, np.clip(np.rint(RANKS * share), 1, RANKS - 1))).astype(np.int64)
     slot = np.arange(RANKS)
     is_foreign = slot[None, :] < n_foreign[:, None]
@@ -194,7 +218,9 @@ def simulate_suppliers(
     names = np.where(masked[:, None], placeholders, names)
     countries = np.where(masked[:, None], None, countries.astype(object))
 
-    return pd.DataFrame(
+    share_shift = np.full(n_rows, np.nan)
+    share_shift[keep[~masked]] = (share - untreated_share)[~masked]
+    table = pd.DataFrame(
         {
             "firm_id": np.repeat(firm_years["firm_id"].to_numpy()[keep], RANKS),
             "year": np.repeat(firm_years["year"].to_numpy()[keep], RANKS).astype("int64"),
@@ -204,6 +230,7 @@ def simulate_suppliers(
             "purchase_share": purchase.ravel(),
         }
     )
+    return SupplierYears(table, share_shift)
 
 
 def observed_foreign_share_pre(suppliers: pd.DataFrame, params: DemoParams) -> pd.Series:

@@ -111,6 +111,41 @@ def realised_invention_att(counts: PatentCounts) -> dict:
     }
 
 
+def realised_share_shift(firms: pd.DataFrame, exposure: pd.DataFrame, firm_years: pd.DataFrame, shift: np.ndarray) -> dict:
+    """Mean realised shift of foreign_supplier_share of exposed upstream and downstream firms.
+
+    Parameters
+    ----------
+    firms, exposure : DataFrame
+        Firm universe and exposure table (one row per firm, same order).
+    firm_years : DataFrame
+        The post-cutoff firm-years drawn (``fi``, ``year``).
+    shift : ndarray
+        Per firm-year, share with the planted effect minus share without it
+        (same noise); NaN where the builder sees no share.
+
+    Returns
+    -------
+    dict
+        ``exposed_upstream`` and ``exposed_downstream``, each with ``att``
+        (mean over the firm-years where the share is observed), ``n`` and
+        ``by_year``.
+    """
+    fi = firm_years["fi"].to_numpy()
+    rows = pd.DataFrame({"year": firm_years["year"].to_numpy(), "shift": shift})
+    exposed = exposure["exposed"].to_numpy()[fi]
+    upstream = firms["upstream"].to_numpy()[fi]
+    out = {}
+    for group, members in (("exposed_upstream", exposed & upstream), ("exposed_downstream", exposed & ~upstream)):
+        part = rows[members].dropna()
+        out[group] = {
+            "att": float(part["shift"].mean()) if len(part) else None,
+            "n": int(len(part)),
+            "by_year": {str(year): float(g.mean()) for year, g in part.groupby("year")["shift"]},
+        }
+    return out
+
+
 def ground_truth(
     *,
     seed: int,
@@ -121,6 +156,7 @@ def ground_truth(
     sanctions: pd.DataFrame,
     designations: pd.DataFrame,
     counts: PatentCounts,
+    supplier_shift: tuple[pd.DataFrame, np.ndarray],
     st_prefix: np.ndarray,
     financials: Financials,
     suppliers: pd.DataFrame,
@@ -189,9 +225,13 @@ def ground_truth(
                 "others_post": 0.0,
                 "year_effects": 0.0,
                 "noise_sd": params.foreign_share_noise_sd,
+                "realised_post": realised_share_shift(firms, exposure, *supplier_shift),
                 "note": (
-                    "exposure partly selects on the noisy 2016-2018 share, so the pre-period mean of "
-                    "firms exposed by foreign share is slightly high (regression to the mean)"
+                    "the planted shift applies to the latent share, clipped at zero: realised_post is the mean "
+                    "of the share with the shift minus the share without it (same noise) over the post "
+                    "firm-years whose share is observed. Exposure partly selects on the noisy 2016-2018 share, "
+                    "so the pre-period mean of firms exposed by foreign share is slightly high (regression to "
+                    "the mean)"
                 ),
             },
             "utility_apply": {
