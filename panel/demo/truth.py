@@ -140,7 +140,7 @@ def realised_share_shift(firms: pd.DataFrame, exposure: pd.DataFrame, firm_years
         part = rows[members].dropna()
         out[group] = {
             "att": float(part["shift"].mean()) if len(part) else None,
-            "n": int(len(part)),
+            "n": len(part),
             "by_year": {str(year): float(g.mean()) for year, g in part.groupby("year")["shift"]},
         }
     return out
