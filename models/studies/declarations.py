@@ -19,6 +19,9 @@ from models.studies.condition import Condition, parse_condition
 #: panel identifiers every study entry may rely on
 UNIT, TIME = "firm_id", "year"
 FIGURE_KINDS = ("event_study", "marginal")
+TABLE_KINDS = ("regression", "staggered")
+#: staggered estimators in the order of the robustness table's columns
+STAGGERED_ESTIMATORS = ("twfe", "sun-abraham", "callaway-santanna", "imputation")
 
 
 class Where:
@@ -118,6 +121,17 @@ def _interaction(name: str, at: Where) -> tuple[str, ...]:
         raise at.error(f"interaction '{name}' must join two or more columns with '{SEPARATOR}'",
                        fix="write e.g. \"ln_invention_apply:post:exposed\"")
     return parts
+
+
+def _window(table: Mapping[str, Any], at: Where) -> tuple[int, int] | None:
+    """The optional ``window = [first, last]`` of event times."""
+    window = table.get("window")
+    if window is None:
+        return None
+    if (not isinstance(window, list) or len(window) != 2
+            or not all(isinstance(w, int) and not isinstance(w, bool) for w in window) or window[0] >= window[1]):
+        raise at.error(f"'window' must be two whole numbers [first, last], got {window!r}", fix="write window = [-5, 5]")
+    return (window[0], window[1])
 
 
 def _spec(at: Where, outcome: str, terms: Sequence[str], fixed_effects, cluster, vcov) -> Spec:
@@ -226,12 +240,7 @@ class EventStudyEntry:
         if isinstance(timing, str) and (treated or exposure):
             raise at.error("'treated' and 'exposure' go with a fixed-year timing only",
                            fix="give timing as a year, or drop them")
-        window = table.get("window")
-        if window is not None:
-            if (not isinstance(window, list) or len(window) != 2
-                    or not all(isinstance(w, int) and not isinstance(w, bool) for w in window) or window[0] >= window[1]):
-                raise at.error(f"'window' must be two whole numbers [first, last], got {window!r}", fix="write window = [-5, 5]")
-            window = (window[0], window[1])
+        window = _window(table, at)
         reference = at.integer(table, "reference", -1)
         if window is not None and not window[0] <= reference <= window[1]:
             raise at.error(f"reference {reference} lies outside the window {list(window)}")
@@ -268,6 +277,112 @@ class EventStudyEntry:
         if self.vcov is not None:
             out["vcov"] = self.vcov
         return {**out, **self.subsample.to_dict()}
+
+
+@dataclass(frozen=True)
+class StaggeredEntry:
+    """One ``[[staggered]]`` entry: heterogeneity-robust difference-in-differences by treatment cohort.
+
+    Every estimator of ``estimators`` (names of :data:`models.staggered.ESTIMATORS`)
+    is run on the same firms; ``control`` is the comparison group of
+    Callaway–Sant'Anna (the others use their own: never treated for
+    Sun–Abraham, not yet treated for imputation, all firms for TWFE).
+    ``window`` limits the event times reported, not the estimation sample.
+    """
+
+    name: str
+    outcome: str
+    cohort: str
+    estimators: tuple[str, ...]
+    control: str
+    covariates: tuple[str, ...]
+    window: tuple[int, int] | None
+    cluster: tuple[str, ...]
+    subsample: Subsample
+
+    KEYS = ("name", "outcome", "cohort", "estimators", "control", "covariates", "window", "cluster", "sample", "where")
+
+    @classmethod
+    def read(cls, table: Mapping[str, Any], file: str | None, position: int) -> StaggeredEntry:
+        from models.staggered.data import CONTROLS
+
+        at = Where(file, f"[[staggered]] #{position}")
+        at.check_keys(table, cls.KEYS, ("name", "outcome", "cohort"))
+        name = at.text(table, "name")
+        at = Where(file, f"[[staggered]] '{name}'")
+        estimators = at.names(table, "estimators", STAGGERED_ESTIMATORS)
+        for estimator in estimators:
+            if estimator not in STAGGERED_ESTIMATORS:
+                hint = did_you_mean(estimator, STAGGERED_ESTIMATORS)
+                raise at.error(f"unknown estimator '{estimator}'",
+                               fix=hint or f"choose from {', '.join(STAGGERED_ESTIMATORS)}")
+        if not estimators:
+            raise at.error("no estimators", fix="leave 'estimators' out to run all four")
+        control = at.text(table, "control", "never")
+        if control not in CONTROLS:
+            hint = did_you_mean(control, CONTROLS)
+            raise at.error(f"unknown control group '{control}'", fix=hint or f"choose from {', '.join(CONTROLS)}")
+        cluster = at.names(table, "cluster", (UNIT,))
+        if cluster != (UNIT,):
+            raise at.error(f"the staggered estimators cluster by firm, not by {', '.join(cluster)}",
+                           fix=f'write cluster = ["{UNIT}"] or leave it out')
+        return cls(name, at.text(table, "outcome"), at.text(table, "cohort"), estimators, control,
+                   at.names(table, "covariates"), _window(table, at), cluster, Subsample.read(table, at))
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Panel columns the entry reads."""
+        return tuple(dict.fromkeys([UNIT, TIME, self.outcome, self.cohort, *self.covariates, *self.subsample.columns]))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The TOML keys."""
+        out: dict[str, Any] = {"name": self.name, "outcome": self.outcome, "cohort": self.cohort,
+                               "estimators": list(self.estimators), "control": self.control,
+                               "covariates": list(self.covariates), "cluster": list(self.cluster)}
+        if self.window is not None:
+            out["window"] = list(self.window)
+        return {**out, **self.subsample.to_dict()}
+
+
+@dataclass(frozen=True)
+class WildBootstrapEntry:
+    """One ``[[wild_bootstrap]]`` entry: a restricted wild cluster bootstrap test of a model's coefficient.
+
+    See :func:`models.inference.wild_cluster_bootstrap`; the model is
+    re-estimated on its own sample with standard errors clustered by ``cluster``.
+    """
+
+    name: str
+    model: str
+    term: str | None
+    cluster: str
+    weights: str
+    draws: int
+    seed: int
+
+    KEYS = ("name", "model", "term", "cluster", "weights", "draws", "seed")
+
+    @classmethod
+    def read(cls, table: Mapping[str, Any], file: str | None, position: int) -> WildBootstrapEntry:
+        from models.inference.wild_bootstrap import WEIGHTS
+
+        at = Where(file, f"[[wild_bootstrap]] #{position}")
+        at.check_keys(table, cls.KEYS, ("name", "model", "cluster"))
+        name = at.text(table, "name")
+        at = Where(file, f"[[wild_bootstrap]] '{name}'")
+        weights = at.text(table, "weights", "webb")
+        if weights not in WEIGHTS:
+            hint = did_you_mean(weights, WEIGHTS)
+            raise at.error(f"unknown weights '{weights}'", fix=hint or f"choose from {', '.join(WEIGHTS)}")
+        draws = at.integer(table, "draws", 9999)
+        if draws < 99:
+            raise at.error(f"{draws} draws are too few", fix="use at least 99 draws (9,999 by default)")
+        return cls(name, at.text(table, "model"), at.text(table, "term"), at.text(table, "cluster"), weights, draws,
+                   at.integer(table, "seed", 0))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The TOML keys."""
+        return {f.name: v for f in fields(self) if (v := getattr(self, f.name)) is not None}
 
 
 @dataclass(frozen=True)
@@ -330,7 +445,14 @@ class MarginalEntry:
 
 @dataclass(frozen=True)
 class TableEntry:
-    """One ``[[tables]]`` declaration, read by the reporter (nothing is estimated)."""
+    """One ``[[tables]]`` declaration, read by the reporter (nothing is estimated).
+
+    ``kind = "regression"`` (the default): one column per model or event
+    study.  ``kind = "staggered"``: ``models`` names ``[[staggered]]`` entries,
+    each giving one column per estimator (``column_titles`` then title the
+    entries); ``keep``, ``drop``, ``order`` and ``controls_row`` are for
+    regression tables only.
+    """
 
     name: str
     title: str
@@ -341,8 +463,10 @@ class TableEntry:
     order: tuple[str, ...] = ()
     controls_row: bool = True
     notes: str = ""
+    kind: str = "regression"
 
-    KEYS = ("name", "title", "models", "column_titles", "keep", "drop", "order", "controls_row", "notes")
+    KEYS = ("name", "kind", "title", "models", "column_titles", "keep", "drop", "order", "controls_row", "notes")
+    _REGRESSION_ONLY = ("keep", "drop", "order", "controls_row")
 
     @classmethod
     def read(cls, table: Mapping[str, Any], file: str | None, position: int) -> TableEntry:
@@ -350,23 +474,37 @@ class TableEntry:
         at.check_keys(table, cls.KEYS, ("name", "models"))
         name = at.text(table, "name")
         at = Where(file, f"[[tables]] '{name}'")
+        kind = at.text(table, "kind", "regression")
+        if kind not in TABLE_KINDS:
+            hint = did_you_mean(kind, TABLE_KINDS)
+            raise at.error(f"unknown table kind '{kind}'", fix=hint or f"choose from {', '.join(TABLE_KINDS)}")
+        if kind == "staggered":
+            for key in cls._REGRESSION_ONLY:
+                if key in table:
+                    raise at.error(f"'{key}' is for regression tables, not staggered ones", fix=f"drop {key}")
         models = at.names(table, "models")
         titles = at.names(table, "column_titles", unique=False)
         if titles and len(titles) != len(models):
             raise at.error(f"{len(titles)} column titles for {len(models)} models", fix="give one title per model")
         return cls(name, at.text(table, "title", name), models, titles,
                    at.names(table, "keep") if "keep" in table else None, at.names(table, "drop"),
-                   at.names(table, "order"), at.flag(table, "controls_row", True), at.text(table, "notes", ""))
+                   at.names(table, "order"), at.flag(table, "controls_row", True), at.text(table, "notes", ""), kind)
 
     def to_dict(self) -> dict[str, Any]:
         """The TOML keys."""
         out = {f.name: getattr(self, f.name) for f in fields(self)}
+        if self.kind == "staggered":
+            out = {k: v for k, v in out.items() if k not in self._REGRESSION_ONLY}
         return {k: list(v) if isinstance(v, tuple) else v for k, v in out.items() if v is not None}
 
 
 @dataclass(frozen=True)
 class FigureEntry:
-    """One ``[[figures]]`` declaration: an event-study or marginal-effect plot of named entries."""
+    """One ``[[figures]]`` declaration: an event-study or marginal-effect plot of named entries.
+
+    The sources of an event-study figure are event studies or ``[[staggered]]``
+    entries; a staggered entry draws one series per estimator.
+    """
 
     name: str
     kind: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -15,7 +15,9 @@ import pandas as pd
 from data_schemas.errors import InputError
 from models.marginal import marginal_by_period
 from models.names import did_you_mean
+from models.inference.wild_bootstrap import WildBootstrapResult
 from models.result import Result
+from models.staggered import StaggeredResult
 from models.studies.study import Study, study_from_mapping
 
 
@@ -142,9 +144,15 @@ class StudyResults:
     coverage : mapping
         ``panel``: firm-years, firms, firm-years naming suppliers and their
         share, exposed firms; ``entries``: per entry the firm-years and firms
-        of its subsample and the observations used.
+        of its subsample and the observations used (staggered entries: the
+        firms by cohort and those left out because they were treated before
+        their first year in the sample, with the reason).
     panel_options : mapping
         The build options of the panel the study ran on.
+    staggered : mapping of str to mapping of str to StaggeredResult
+        Per ``[[staggered]]`` entry, its estimators' results by estimator name.
+    wild_bootstrap : mapping of str to WildBootstrapResult
+        The ``[[wild_bootstrap]]`` tests by name.
     """
 
     study: Study
@@ -153,16 +161,20 @@ class StudyResults:
     marginal: Mapping[str, MarginalResult]
     coverage: Mapping[str, Any]
     panel_options: Mapping[str, Any]
+    staggered: Mapping[str, Mapping[str, StaggeredResult]] = field(default_factory=dict)
+    wild_bootstrap: Mapping[str, WildBootstrapResult] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        for name in ("models", "event_studies", "marginal", "coverage", "panel_options"):
+        for name in ("models", "event_studies", "marginal", "coverage", "panel_options", "wild_bootstrap"):
             object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
+        object.__setattr__(self, "staggered", MappingProxyType(
+            {name: MappingProxyType(dict(by_estimator)) for name, by_estimator in self.staggered.items()}))
 
-    def __getitem__(self, name: str) -> Result | EventStudyResult | MarginalResult:
-        for group in (self.models, self.event_studies, self.marginal):
+    def __getitem__(self, name: str) -> Result | EventStudyResult | MarginalResult | Mapping[str, StaggeredResult]:
+        for group in (self.models, self.event_studies, self.marginal, self.staggered):
             if name in group:
                 return group[name]
-        names = [*self.models, *self.event_studies, *self.marginal]
+        names = [*self.models, *self.event_studies, *self.marginal, *self.staggered]
         raise InputError(f"study '{self.study.name}' has no entry '{name}'",
                          fix=did_you_mean(name, names) or f"choose from {', '.join(names)}")
 
@@ -173,6 +185,9 @@ class StudyResults:
             "models": {name: r.to_dict() for name, r in self.models.items()},
             "event_studies": {name: r.to_dict() for name, r in self.event_studies.items()},
             "marginal": {name: r.to_dict() for name, r in self.marginal.items()},
+            "staggered": {name: {estimator: r.to_dict() for estimator, r in by_estimator.items()}
+                          for name, by_estimator in self.staggered.items()},
+            "wild_bootstrap": {name: r.to_dict() for name, r in self.wild_bootstrap.items()},
             "coverage": _plain(self.coverage),
             "panel_options": _plain(self.panel_options),
         }
@@ -187,6 +202,10 @@ class StudyResults:
             marginal={name: MarginalResult.from_dict(r) for name, r in data["marginal"].items()},
             coverage=data["coverage"],
             panel_options=data["panel_options"],
+            staggered={name: {estimator: StaggeredResult.from_dict(r) for estimator, r in by_estimator.items()}
+                       for name, by_estimator in data.get("staggered", {}).items()},
+            wild_bootstrap={name: WildBootstrapResult(**{**r, "conf_int": tuple(r["conf_int"])})
+                            for name, r in data.get("wild_bootstrap", {}).items()},
         )
 
     def to_json(self, path: str | Path | None = None) -> str:

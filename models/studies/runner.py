@@ -19,13 +19,16 @@ from models.studies.declarations import (
     EventStudyEntry,
     MarginalEntry,
     ModelEntry,
+    StaggeredEntry,
     Where,
+    WildBootstrapEntry,
 )
 from models.studies.results import EventStudyResult, MarginalResult, StudyResults
-from models.studies.study import Study
+from models.studies.study import ESTIMATED, Study
 
 _EVENT_NAME = re.compile(r"^" + re.escape(event_term(0)[:-1]) + r"(-?\d+)$")
-_KIND = {ModelEntry: "models", EventStudyEntry: "event_studies", MarginalEntry: "marginal"}
+#: why firms are left out of a staggered entry (the reason logged in its coverage and table note)
+EARLY_TREATED_REASON = "treated in or before their first year in the sample (no pre-treatment year, e.g. sanctioned before listing)"
 
 
 def run_study(study: Study, panel) -> StudyResults:
@@ -53,15 +56,20 @@ def run_study(study: Study, panel) -> StudyResults:
     base = select_sample(panel, study.sample).data
     study.check_columns(base.columns)
     frames = {entry.name: _prepare(study, entry, base) for entry in study.entries}
+    bootstrap_frames = {test.name: _bootstrap_frame(study, test, base) for test in study.wild_bootstrap}
     models = {m.name: fit(frames[m.name], m.spec) for m in study.models}
     event_studies = {e.name: _event_study(e, frames[e.name]) for e in study.event_studies}
     marginal = {m.name: _marginal(m, frames[m.name]) for m in study.marginal}
+    staggered = {s.name: _staggered(study, s, frames[s.name]) for s in study.staggered}
+    wild_bootstrap = {t.name: _wild_bootstrap(study, t, bootstrap_frames[t.name]) for t in study.wild_bootstrap}
     results = {**models, **{k: v.result for k, v in event_studies.items()}, **{k: v.result for k, v in marginal.items()}}
     coverage = {
         "panel": _panel_coverage(base, study.sample),
-        "entries": {name: _entry_coverage(frames[name], results[name]) for name in frames},
+        "entries": {**{name: _entry_coverage(frames[name], results[name]) for name in results},
+                    **{s.name: _staggered_coverage(s, frames[s.name]) for s in study.staggered}},
     }
-    return StudyResults(study, models, event_studies, marginal, coverage, panel.options.to_dict())
+    return StudyResults(study, models, event_studies, marginal, coverage, panel.options.to_dict(),
+                        staggered, wild_bootstrap)
 
 
 def _check_build_options(study: Study, panel) -> None:
@@ -75,19 +83,25 @@ def _check_build_options(study: Study, panel) -> None:
             )
 
 
-def _prepare(study: Study, entry, base: pd.DataFrame) -> pd.DataFrame:
-    """The entry's subsample, its columns only, with interaction and timing columns added."""
+def _at(study: Study, entry) -> Where:
+    return Where(study.file, f"[[{ESTIMATED[type(entry)]}]] '{entry.name}'")
+
+
+def _prepare(study: Study, entry, base: pd.DataFrame, extra: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The entry's subsample, its columns (and ``extra`` ones) only, with interaction and timing columns added."""
     from panel.samples import SAMPLES
 
-    at = Where(study.file, f"[[{_KIND[type(entry)]}]] '{entry.name}'")
+    at = _at(study, entry)
     keep = pd.Series(True, index=base.index)
     if entry.subsample.sample is not None:
         keep &= SAMPLES[entry.subsample.sample].rule(base).fillna(False).astype(bool)
     if entry.subsample.where is not None:
         keep &= entry.subsample.where.mask(base)
-    frame = base.loc[keep, list(dict.fromkeys([UNIT, *entry.columns]))].reset_index(drop=True)
+    frame = base.loc[keep, list(dict.fromkeys([UNIT, *entry.columns, *extra]))].reset_index(drop=True)
     if frame.empty:
         raise at.error("its subsample has no firm-year", fix="check its sample and where condition")
+    if isinstance(entry, StaggeredEntry):
+        return frame
     if isinstance(entry, ModelEntry):
         frame = add_interactions(frame, entry.interaction_parts)
         _check_absorbed(at, frame, (*entry.regressors, *entry.controls), entry.spec.fixed_effects)
@@ -113,6 +127,62 @@ def _check_absorbed(at: Where, frame: pd.DataFrame, names, fixed_effects) -> Non
                     f"'{name}' does not vary within {effect}, so the {effect} fixed effects absorb it",
                     fix=f"drop '{name}' from this entry or estimate it without {effect} fixed effects",
                 )
+
+
+def _bootstrap_frame(study: Study, test: WildBootstrapEntry, base: pd.DataFrame) -> pd.DataFrame:
+    """The tested model's data with the bootstrap's cluster column."""
+    model = next(m for m in study.models if m.name == test.model)
+    if test.cluster not in base.columns:
+        raise Where(study.file, f"[[wild_bootstrap]] '{test.name}'").error(
+            f"no column '{test.cluster}' in the panel", fix="cluster by a column of the panel, e.g. industry")
+    return _prepare(study, model, base, extra=(test.cluster,))
+
+
+def _wild_bootstrap(study: Study, test: WildBootstrapEntry, frame: pd.DataFrame):
+    """The restricted wild cluster bootstrap test of the model's coefficient, clustered by ``test.cluster``."""
+    from dataclasses import replace
+
+    from models.inference import wild_cluster_bootstrap
+
+    model = next(m for m in study.models if m.name == test.model)
+    spec = replace(model.spec, cluster=(test.cluster,), vcov="cluster")
+    return wild_cluster_bootstrap(frame, spec, test.term or model.spec.regressors[0], draws=test.draws,
+                                  weights=test.weights, seed=test.seed)
+
+
+def _early_treated(entry: StaggeredEntry, frame: pd.DataFrame) -> pd.Index:
+    """Firms whose cohort is at or before their first year in the entry's sample."""
+    cohort = pd.to_numeric(frame[entry.cohort], errors="coerce").groupby(frame[UNIT]).max()
+    first_year = frame.groupby(UNIT)[TIME].min()
+    return cohort.index[(cohort > 0) & (cohort <= first_year.reindex(cohort.index))]
+
+
+def _staggered(study: Study, entry: StaggeredEntry, frame: pd.DataFrame) -> dict:
+    """Each estimator of the entry on its sample less the firms treated before their first year."""
+    from models.staggered import ESTIMATORS
+
+    frame = frame[~frame[UNIT].isin(_early_treated(entry, frame))]
+    out = {}
+    for name in entry.estimators:
+        options = {"control": entry.control} if name == "callaway-santanna" else {}
+        try:
+            out[name] = ESTIMATORS[name](frame, entry.outcome, unit=UNIT, time=TIME, cohort=entry.cohort,
+                                         covariates=entry.covariates, **options)
+        except InputError as exc:
+            column = f"column '{exc.column}': " if exc.column else ""
+            raise _at(study, entry).error(f"{name}: {column}{exc.problem}", exc.fix) from None
+    return out
+
+
+def _staggered_coverage(entry: StaggeredEntry, frame: pd.DataFrame) -> dict[str, Any]:
+    early = _early_treated(entry, frame)
+    kept = frame[~frame[UNIT].isin(early)]
+    cohort = pd.to_numeric(kept[entry.cohort], errors="coerce").fillna(0).groupby(kept[UNIT]).max()
+    cohorts = cohort[cohort > 0].astype(int).value_counts().sort_index()
+    return {"firm_years": len(kept), "firms": int(kept[UNIT].nunique()),
+            "cohorts": {str(year): int(n) for year, n in cohorts.items()},
+            "never_treated_firms": int((cohort == 0).sum()),
+            "excluded_firms": len(early), "excluded_reason": EARLY_TREATED_REASON}
 
 
 def _first_year_column(entry: EventStudyEntry) -> str:

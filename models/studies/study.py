@@ -15,12 +15,22 @@ from models.studies.declarations import (
     FigureEntry,
     MarginalEntry,
     ModelEntry,
+    StaggeredEntry,
     TableEntry,
     Where,
+    WildBootstrapEntry,
     unique_names,
 )
 
-STUDY_KEYS = ("name", "title", "description", "sample", "panel", "models", "event_studies", "marginal", "tables", "figures")
+STUDY_KEYS = ("name", "title", "description", "sample", "panel", "models", "event_studies", "marginal", "staggered",
+              "wild_bootstrap", "tables", "figures")
+#: the arrays of entries, by TOML key
+ENTRY_KINDS = {"models": ModelEntry, "event_studies": EventStudyEntry, "marginal": MarginalEntry,
+               "staggered": StaggeredEntry, "wild_bootstrap": WildBootstrapEntry, "tables": TableEntry,
+               "figures": FigureEntry}
+#: the array each kind of estimated entry sits in
+ESTIMATED = {ModelEntry: "models", EventStudyEntry: "event_studies", MarginalEntry: "marginal",
+             StaggeredEntry: "staggered"}
 #: build options a study may set in its [panel] table (fields of panel.build.options.BuildOptions)
 PANEL_KEYS = ("cutoff_year", "exposure_threshold", "pre_years", "sanction_date", "winsorize", "winsor_limits", "filters")
 
@@ -37,8 +47,10 @@ class Study:
         Named sample of :mod:`panel.samples` every entry starts from.
     panel : dict
         Build options the study expects the panel to be built with.
-    models, event_studies, marginal : tuple
+    models, event_studies, marginal, staggered : tuple
         The entries to estimate, in file order.
+    wild_bootstrap : tuple
+        Wild cluster bootstrap tests of model coefficients.
     tables, figures : tuple
         Declarations for the reporter.
     file : str or None
@@ -56,6 +68,8 @@ class Study:
     tables: tuple[TableEntry, ...]
     figures: tuple[FigureEntry, ...]
     file: str | None = None
+    staggered: tuple[StaggeredEntry, ...] = ()
+    wild_bootstrap: tuple[WildBootstrapEntry, ...] = ()
 
     def build_options(self):
         """The :class:`panel.build.options.BuildOptions` of the ``[panel]`` table (defaults elsewhere)."""
@@ -65,8 +79,8 @@ class Study:
 
     @property
     def entries(self) -> tuple:
-        """Every estimated entry: models, event studies, marginal effects."""
-        return (*self.models, *self.event_studies, *self.marginal)
+        """Every estimated entry: models, event studies, marginal effects, staggered designs."""
+        return (*self.models, *self.event_studies, *self.marginal, *self.staggered)
 
     def check_columns(self, available: Iterable[str]) -> None:
         """Raise one :class:`InputError` for the first entry naming a column not in ``available``."""
@@ -74,7 +88,7 @@ class Study:
         for entry in self.entries:
             for column in entry.columns:
                 if column not in have:
-                    kind = {ModelEntry: "models", EventStudyEntry: "event_studies", MarginalEntry: "marginal"}[type(entry)]
+                    kind = ESTIMATED[type(entry)]
                     hint = did_you_mean(column, have)
                     raise Where(self.file, f"[[{kind}]] '{entry.name}'").error(
                         f"no column '{column}' in the panel",
@@ -88,7 +102,7 @@ class Study:
         if self.panel:
             out["panel"] = dict(self.panel)
         for f in fields(self):
-            if f.name in ("models", "event_studies", "marginal", "tables", "figures"):
+            if f.name in ENTRY_KINDS:
                 out[f.name] = [entry.to_dict() for entry in getattr(self, f.name)]
         return out
 
@@ -113,8 +127,7 @@ def study_from_mapping(data: Mapping[str, Any], file: str | None = None) -> Stud
     panel = data.get("panel", {})
     Where(file, "[panel]").check_keys(panel, PANEL_KEYS)
     lists = {}
-    for key, kind in (("models", ModelEntry), ("event_studies", EventStudyEntry), ("marginal", MarginalEntry),
-                      ("tables", TableEntry), ("figures", FigureEntry)):
+    for key, kind in ENTRY_KINDS.items():
         raw = data.get(key, [])
         if not isinstance(raw, list):
             raise top.error(f"'{key}' must be an array of tables", fix=f"write each entry under [[{key}]]")
@@ -144,12 +157,17 @@ def _check_panel_options(study: Study) -> None:
 def _check_references(study: Study) -> None:
     taken: set[str] = set()
     for entries, kind in ((study.models, "[[models]]"), (study.event_studies, "[[event_studies]]"),
-                          (study.marginal, "[[marginal]]")):
+                          (study.marginal, "[[marginal]]"), (study.staggered, "[[staggered]]")):
         unique_names(entries, kind, study.file, taken)
+    unique_names(study.wild_bootstrap, "[[wild_bootstrap]]", study.file, set())
     models = {m.name: m for m in study.models}
     event_studies = {e.name for e in study.event_studies}
+    staggered = {s.name for s in study.staggered}
     for table in study.tables:
         at = Where(study.file, f"[[tables]] '{table.name}'")
+        if table.kind == "staggered":
+            _check_names(at, table.models, staggered, "[[staggered]] entry")
+            continue
         for name in table.models:
             if name not in models and name not in event_studies:
                 hint = did_you_mean(name, [*models, *event_studies])
@@ -163,7 +181,14 @@ def _check_references(study: Study) -> None:
                 if term not in terms:
                     raise at.error(f"{key} names '{term}', which none of its models estimates",
                                    fix=did_you_mean(term, terms) or f"choose from {', '.join(sorted(terms))}")
-    kinds = {"event_study": event_studies, "marginal": {m.name for m in study.marginal}}
+    for test in study.wild_bootstrap:
+        at = Where(study.file, f"[[wild_bootstrap]] '{test.name}'")
+        _check_names(at, (test.model,), models, "[[models]] entry")
+        regressors = models[test.model].spec.regressors
+        if test.term is not None and test.term not in regressors:
+            raise at.error(f"term '{test.term}' is not a coefficient of model '{test.model}'",
+                           fix=did_you_mean(test.term, regressors) or f"choose from {', '.join(regressors)}")
+    kinds = {"event_study": event_studies | staggered, "marginal": {m.name for m in study.marginal}}
     plural = {"event_study": "event studies", "marginal": "marginal entries"}
     for figure in study.figures:
         for name in figure.sources:
@@ -173,3 +198,12 @@ def _check_references(study: Study) -> None:
                     f"names '{name}', which is not one of the study's {plural[figure.kind]}",
                     fix=hint or f"choose from {', '.join(sorted(kinds[figure.kind])) or '(none declared)'}",
                 )
+
+
+def _check_names(at: Where, names: Iterable[str], known: Iterable[str], kind: str) -> None:
+    """Raise if one of ``names`` is not among ``known`` entries of ``kind``."""
+    known = sorted(known)
+    for name in names:
+        if name not in known:
+            raise at.error(f"names '{name}', which is not a {kind} of the study",
+                           fix=did_you_mean(name, known) or f"choose from {', '.join(known) or '(none declared)'}")
