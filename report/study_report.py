@@ -1,8 +1,9 @@
 """A study's results as the tables and figures its TOML file declares.
 
 Reads only :class:`models.studies.StudyResults`: the table declarations pick
-models (or event studies) as columns, the figure declarations pick event
-studies or marginal-effect entries as series.
+models (or event studies) as columns, or staggered entries whose estimators
+become the columns; the figure declarations pick event studies, staggered
+entries (one series per estimator) or marginal-effect entries as series.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from report.figures import event_study_plot, marginal_return_plot
 from report.regression import Labels, regression_table
+from report.staggered_tables import ESTIMATOR_LABELS, StaggeredDesign, event_points, staggered_table
 from report.table import Table
 
 SIMULATED_NOTE = "SIMULATED demo data: not real firms."
@@ -51,12 +53,18 @@ def study_tables(results, *, rename: dict[str, str] | None = None, simulated: bo
     labels = Labels({**_event_labels(results), **(rename or {})})
     tables = {}
     for entry in results.study.tables:
+        notes = [n for n in (entry.notes, SIMULATED_NOTE if simulated else "") if n]
+        label = f"{results.study.name}_{entry.name}"
+        if entry.kind == "staggered":
+            tables[label] = staggered_table(
+                [_design(results, name, title or labels(results.staggered[name][next(iter(results.staggered[name]))].outcome))
+                 for name, title in zip(entry.models, entry.column_titles or [""] * len(entry.models))],
+                title=entry.title, label=label, extra_notes=[sample_note(results), *notes])
+            continue
         columns = [getattr(results[name], "result", results[name]) for name in entry.models]
         controls: tuple[str, ...] = ()
         if entry.controls_row:
             controls = tuple(dict.fromkeys(c for name in entry.models for c in _controls(results, name)))
-        notes = [n for n in (entry.notes, SIMULATED_NOTE if simulated else "") if n]
-        label = f"{results.study.name}_{entry.name}"
         tables[label] = regression_table(
             columns,
             title=entry.title,
@@ -68,9 +76,36 @@ def study_tables(results, *, rename: dict[str, str] | None = None, simulated: bo
             controls=controls,
             sample_note=sample_note(results),
             column_titles=entry.column_titles,
-            extra_notes=notes,
+            extra_notes=[*_bootstrap_notes(results, entry.models, labels), *notes],
         )
     return tables
+
+
+def _design(results, name: str, title: str) -> StaggeredDesign:
+    """A staggered entry's results and coverage as one design of the robustness table."""
+    entry = next(s for s in results.study.staggered if s.name == name)
+    coverage = results.coverage.get("entries", {}).get(name, {})
+    return StaggeredDesign(title, results.staggered[name], cohorts=len(coverage.get("cohorts", {})) or None,
+                           excluded=coverage.get("excluded_firms", 0), excluded_reason=coverage.get("excluded_reason", ""),
+                           window=entry.window)
+
+
+def _bootstrap_notes(results, columns, labels: Labels) -> list[str]:
+    """One note per wild cluster bootstrap test of a model in ``columns``."""
+    notes = []
+    for entry in results.study.wild_bootstrap:
+        if entry.model not in columns:
+            continue
+        test = results.wild_bootstrap[entry.name]
+        pvalue = f"p < {1 / test.draws:.4f}" if test.pvalue == 0 else f"p = {test.pvalue:.4f}"
+        low, high = test.conf_int
+        notes.append(
+            f"Wild cluster bootstrap (restricted, {test.weights.capitalize()} weights, {test.draws:,} draws, "
+            f"clustered by {labels(entry.cluster).lower()}, {test.n_clusters} clusters) for {labels(test.term)} "
+            f"in column ({columns.index(entry.model) + 1}): {pvalue}; {test.level:.0%} confidence set "
+            f"[{low:.3f}, {high:.3f}]."
+        )
+    return notes
 
 
 def _controls(results, name: str) -> tuple[str, ...]:
@@ -89,11 +124,12 @@ def study_figures(results, *, simulated: bool = False) -> dict[str, Callable[[Pa
         note = " ".join(n for n in (entry.notes, "95 % confidence intervals.", SIMULATED_NOTE if simulated else "") if n)
         label = f"{results.study.name}_{entry.name}"
         if entry.kind == "event_study":
-            studies = [results[name] for name in entry.sources]
-            series = {label: s.coefficients().drop(index=s.reference).reset_index()
-                      for label, s in zip(entry.labels or entry.sources, studies)}
+            series = {}
+            for legend, name in zip(entry.labels or entry.sources, entry.sources):
+                series.update(_event_series(results, name, legend, several=len(entry.sources) > 1))
+            reference = next((results.event_studies[n].reference for n in entry.sources if n in results.event_studies), -1)
             figures[label] = partial(
-                event_study_plot, series, reference=studies[0].reference, title=entry.title,
+                event_study_plot, series, reference=reference, title=entry.title,
                 xlabel=entry.xlabel, ylabel=entry.ylabel or "Coefficient", note=note,
             )
         else:
@@ -104,3 +140,13 @@ def study_figures(results, *, simulated: bool = False) -> dict[str, Callable[[Pa
                 xlabel=entry.xlabel or "Year", ylabel=entry.ylabel or "Marginal return", note=note,
             )
     return figures
+
+
+def _event_series(results, name: str, legend: str, several: bool) -> dict:
+    """Legend -> points of an event study, or of each estimator of a staggered entry."""
+    if name in results.event_studies:
+        study = results.event_studies[name]
+        return {legend: study.coefficients().drop(index=study.reference).reset_index()}
+    window = next(s.window for s in results.study.staggered if s.name == name)
+    return {(f"{legend}: " if several else "") + ESTIMATOR_LABELS.get(estimator, estimator): event_points(result, window)
+            for estimator, result in results.staggered[name].items()}
