@@ -56,14 +56,41 @@ with standard errors from the full covariance.
     name, outcome, x (required); by (default "year"); reference (default: first period);
     regressors, controls, fixed_effects, cluster, vcov, sample, where
 
+``[[staggered]]``: heterogeneity-robust difference-in-differences with staggered
+treatment timing (:mod:`models.staggered`), every estimator on the same firms.
+
+    name, outcome   (required)
+    cohort          (required) a column of each firm's first treatment year; missing or 0 = never treated
+    estimators      subset of "twfe", "sun-abraham", "callaway-santanna", "imputation" (all four by default)
+    control         comparison firms of Callaway-Sant'Anna: "never" (default) | "notyet"
+    covariates      further columns
+    window          [first, last] event times reported (the estimation uses every year)
+    cluster         ["firm_id"] (the default and the only choice: the estimators cluster by firm)
+    sample, where   as for models
+
+Firms treated in or before their first year in the entry's sample (e.g.
+sanctioned before listing) have no pre-treatment year; they are left out and
+counted in the results' coverage (``excluded_firms``, ``excluded_reason``)
+and in the table note.
+
+``[[wild_bootstrap]]``: restricted wild cluster bootstrap test of one coefficient
+of a ``[[models]]`` entry, re-clustered by a column with few clusters.
+
+    name, model, cluster (required); term (the model's first regressor by default);
+    weights ("webb" (default) | "rademacher"); draws (9999); seed (0)
+
 ``[[tables]]`` and ``[[figures]]`` are declarations for the reporter; nothing is
 estimated for them, but the names in them are checked.
 
     tables:   name, models (models or event studies, in column order), title, column_titles
               (one per model), keep, drop, order (coefficient names), controls_row (true),
-              notes
-    figures:  name, kind ("event_study" | "marginal"), sources (entries of that kind), title,
+              notes; kind = "staggered": models names [[staggered]] entries, each one column
+              per estimator (column_titles head each entry's columns; no keep/drop/order/controls_row)
+    figures:  name, kind ("event_study" | "marginal"), sources (entries of that kind; an event-study
+              figure may name [[staggered]] entries, one series per estimator), title,
               xlabel, ylabel, notes, labels (legend text, one per source; the entry names by default)
+
+A wild-bootstrap test appears as a note under every regression table holding its model.
 
 Unknown keys are errors with a suggestion; so are names of samples, models,
 entries or coefficients that do not exist. Columns are checked against the
@@ -144,7 +171,8 @@ Results
 (name -> :class:`models.Result`), ``event_studies`` (name ->
 :class:`EventStudyResult` with ``coefficients()`` by event time and
 ``pretrend``), ``marginal`` (name -> :class:`MarginalResult` with
-``by_period``), ``coverage`` (firm-years, firms, firm-years naming suppliers;
+``by_period``), ``staggered`` (name -> {estimator: :class:`models.staggered.StaggeredResult`}),
+``wild_bootstrap`` (name -> :class:`models.inference.WildBootstrapResult`), ``coverage`` (firm-years, firms, firm-years naming suppliers;
 per entry its subsample and observations) and the ``study`` with its table and
 figure declarations. ``to_dict()``/``to_json()`` and ``from_dict()``/``read_json()``
 round-trip everything without re-estimating.

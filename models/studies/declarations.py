@@ -481,7 +481,7 @@ class TableEntry:
         if kind == "staggered":
             for key in cls._REGRESSION_ONLY:
                 if key in table:
-                    raise at.error(f"'{key}' is for regression tables, not staggered ones", fix=f"drop {key}")
+                    raise at.error(f"'{key}' is for regression tables, not staggered ones", fix=f"remove '{key}'")
         models = at.names(table, "models")
         titles = at.names(table, "column_titles", unique=False)
         if titles and len(titles) != len(models):
