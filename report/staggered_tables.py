@@ -127,7 +127,7 @@ def _notes(designs: Sequence[StaggeredDesign]) -> list[str]:
     """Each estimator's note once; prefixed by the designs it belongs to where designs differ."""
     where: dict[str, list[str]] = {}
     for design in designs:
-        for name, result in design.results.items():
+        for result in design.results.values():
             text = f"{result.note.rstrip('.')}; ATT: {result.att_definition}."
             where.setdefault(text, []).append(design.title)
     notes = [text if len(titles) == len(designs) else f"{', '.join(titles)}: {text}" for text, titles in where.items()]

@@ -14,7 +14,12 @@ from pathlib import Path
 
 from report.figures import event_study_plot, marginal_return_plot
 from report.regression import Labels, regression_table
-from report.staggered_tables import ESTIMATOR_LABELS, StaggeredDesign, event_points, staggered_table
+from report.staggered_tables import (
+    ESTIMATOR_LABELS,
+    StaggeredDesign,
+    event_points,
+    staggered_table,
+)
 from report.table import Table
 
 SIMULATED_NOTE = "SIMULATED demo data: not real firms."

@@ -8,7 +8,6 @@ import json
 import pytest
 
 from data_schemas.errors import InputError
-from models import fit
 from models.staggered import callaway_santanna, sun_abraham
 from models.studies import StudyResults, run_study, study_from_mapping
 
@@ -49,8 +48,8 @@ def test_defaults_and_round_trip_of_the_declaration():
     (lambda d: d["staggered"][0].update(control="not_yet"),
      "F: [[staggered]] 'g': unknown control group 'not_yet'; did you mean 'notyet'?"),
     (lambda d: d["staggered"][0].update(cluster=["industry"]),
-     "F: [[staggered]] 'g': the staggered estimators cluster by firm, not by industry; "
-     'write cluster = ["firm_id"] or leave it out'),
+     ("F: [[staggered]] 'g': the staggered estimators cluster by firm, not by industry; "
+      'write cluster = ["firm_id"] or leave it out')),
     (lambda d: d["staggered"][0].update(window=[3, -2]),
      "F: [[staggered]] 'g': 'window' must be two whole numbers [first, last], got [3, -2]; write window = [-5, 5]"),
     (lambda d: d["staggered"][0].update(name="m"),
