@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from data_schemas.errors import InputError
+
 from models.staggered.data import StaggeredData
 from models.staggered.results import Estimate, PretrendTest
 
@@ -40,14 +42,32 @@ def event_estimates(effects: dict[Any, dict[str, Any]], critical: float | None =
     return out
 
 
-def pretrend(event_times: list[int], estimates: np.ndarray, vcov: np.ndarray | None) -> PretrendTest | None:
-    """Joint test of the pre-period (negative) event times, when there are any with a covariance."""
+def pretrend(
+    event_times: list[int], estimates: np.ndarray, vcov: np.ndarray | None, leads: int | None = None
+) -> PretrendTest | None:
+    """Joint test of the pre-period (negative) event times, when there are any with a covariance.
+
+    ``leads`` keeps only that many pre-period event times, those nearest the
+    treatment; far leads rest on the few early-listed treated units of the
+    earliest cohorts and can make the test meaningless.
+    """
     if vcov is None:
         return None
     vcov = np.asarray(vcov, dtype=float)
     pre = [i for i, e in enumerate(event_times) if e < 0 and np.isfinite(estimates[i]) and vcov[i, i] > 0]
+    pre = nearest_leads(pre, [event_times[i] for i in pre], leads)
     if not pre:
         return None
     return PretrendTest.from_estimates(
         [event_times[i] for i in pre], estimates[pre], vcov[np.ix_(pre, pre)]
     )
+
+
+def nearest_leads(items: list, event_times: list[int], leads: int | None) -> list:
+    """The ``leads`` items whose (negative) event times are nearest zero, all of them if ``leads`` is None."""
+    if leads is None:
+        return items
+    if leads < 1:
+        raise InputError(f"leads must be at least 1, got {leads}")
+    order = sorted(range(len(items)), key=lambda i: -event_times[i])[:leads]
+    return [items[i] for i in sorted(order)]

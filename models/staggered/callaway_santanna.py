@@ -46,6 +46,7 @@ def callaway_santanna(
     method: str = "dr",
     bootstrap: int = 0,
     seed: int | None = None,
+    leads: int | None = None,
     file: str | None = None,
 ) -> StaggeredResult:
     """Callaway and Sant'Anna (2021) difference-in-differences with staggered adoption.
@@ -70,6 +71,10 @@ def callaway_santanna(
         uniform bands over event times.
     seed : int, optional
         Seed of the bootstrap.
+    leads : int, optional
+        Number of pre-period event times, those nearest the treatment, in the
+        joint pre-trend test; all of them by default (far leads rest on the
+        few treated units of the earliest cohorts).
     file : str, optional
         Named in error messages.
 
@@ -128,7 +133,7 @@ def callaway_santanna(
         by_calendar=calendar,
         averages=cs_aggregation.averages(cells_influence),
         group_time=cells,
-        pretrend=pretrend(event_times, np.asarray(events.att, dtype=float), events.vcov),
+        pretrend=pretrend(event_times, np.asarray(events.att, dtype=float), events.vcov, leads),
         control=control,
         n_obs=len(panel.frame),
         n_units=panel.n_units,

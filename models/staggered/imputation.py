@@ -28,6 +28,7 @@ def imputation(
     time: str,
     cohort: str,
     covariates: Sequence[str] = (),
+    leads: int | None = None,
     file: str | None = None,
 ) -> StaggeredResult:
     """Borusyak, Jaravel and Spiess (2024) imputation estimator.
@@ -49,7 +50,7 @@ def imputation(
     fitted = quietly(lambda: model.fit(panel.frame, outcome=outcome, unit="unit", time="time", first_treat="cohort",
                                        covariates=list(covariates) or None, aggregate="all"))
     events = {e: v for e, v in fitted.event_study_effects.items() if int(e) >= 0}
-    test = quietly(fitted.pretrend_test)
+    test = quietly(lambda: fitted.pretrend_test(n_leads=leads))
     statistic = float(test["f_stat"]) * int(test["df"])
     pre = PretrendTest(tuple(int(e) for e in test["lead_coefficients"]), statistic, int(test["df"]),
                        float(stats.chi2.sf(statistic, int(test["df"])))) if np.isfinite(statistic) else None

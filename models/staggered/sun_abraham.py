@@ -27,6 +27,7 @@ def sun_abraham(
     time: str,
     cohort: str,
     covariates: Sequence[str] = (),
+    leads: int | None = None,
     file: str | None = None,
 ) -> StaggeredResult:
     """Sun and Abraham (2021) interaction-weighted estimator.
@@ -55,7 +56,7 @@ def sun_abraham(
         att=Estimate.normal(fitted.overall_att, fitted.overall_se),
         att_definition="post-period cohort x relative-period effects weighted by their observations",
         event_time=event_estimates(fitted.event_study_effects),
-        pretrend=pretrend(index, estimates, fitted.event_study_vcov),
+        pretrend=pretrend(index, estimates, fitted.event_study_vcov, leads),
         control="never",
         n_obs=len(panel.frame),
         n_units=panel.n_units,

@@ -10,6 +10,7 @@ import pandas as pd
 from models.event_study import event_study
 from models.fixed_effects import fit
 from models.spec import Spec
+from models.staggered._library import nearest_leads
 from models.staggered.data import prepare
 from models.staggered.results import Estimate, PretrendTest, StaggeredResult
 
@@ -22,6 +23,7 @@ def twfe(
     time: str,
     cohort: str,
     covariates: Sequence[str] = (),
+    leads: int | None = None,
     file: str | None = None,
 ) -> StaggeredResult:
     """Static and dynamic TWFE: ``att`` is the coefficient of treated × post, ``event_time`` the leads and lags.
@@ -44,10 +46,12 @@ def twfe(
         for name in dynamic.names if name.startswith("event_")
     }
     test = dynamic.pretrend
-    pre = None if test is None else PretrendTest.from_estimates(
-        [int(name.removeprefix("event_")) for name in test.terms],
-        dynamic.params[list(test.terms)].to_numpy(),
-        dynamic.cov.loc[list(test.terms), list(test.terms)].to_numpy(),
+    terms = [] if test is None else nearest_leads(
+        list(test.terms), [int(name.removeprefix("event_")) for name in test.terms], leads)
+    pre = None if not terms else PretrendTest.from_estimates(
+        [int(name.removeprefix("event_")) for name in terms],
+        dynamic.params[terms].to_numpy(),
+        dynamic.cov.loc[terms, terms].to_numpy(),
     )
     t_static = float(np.abs(static.conf_int().loc["treated_post", "lower"] - static.params["treated_post"])
                      / static.std_errors["treated_post"])

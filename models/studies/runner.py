@@ -157,6 +157,11 @@ def _early_treated(entry: StaggeredEntry, frame: pd.DataFrame) -> pd.Index:
     return cohort.index[(cohort > 0) & (cohort <= first_year.reindex(cohort.index))]
 
 
+def _leads(entry: StaggeredEntry) -> int | None:
+    """Pre-trend leads of a staggered entry: those inside its window (all without one)."""
+    return -entry.window[0] if entry.window and entry.window[0] < 0 else None
+
+
 def _staggered(study: Study, entry: StaggeredEntry, frame: pd.DataFrame) -> dict:
     """Each estimator of the entry on its sample less the firms treated before their first year."""
     from models.staggered import ESTIMATORS
@@ -167,7 +172,7 @@ def _staggered(study: Study, entry: StaggeredEntry, frame: pd.DataFrame) -> dict
         options = {"control": entry.control} if name == "callaway-santanna" else {}
         try:
             out[name] = ESTIMATORS[name](frame, entry.outcome, unit=UNIT, time=TIME, cohort=entry.cohort,
-                                         covariates=entry.covariates, **options)
+                                         covariates=entry.covariates, leads=_leads(entry), **options)
         except InputError as exc:
             column = f"column '{exc.column}': " if exc.column else ""
             raise _at(study, entry).error(f"{name}: {column}{exc.problem}", exc.fix) from None
