@@ -89,7 +89,9 @@ def event_study_plot(
             yerr=[points["estimate"] - points["lower"], points["upper"] - points["estimate"]],
             fmt="o", color=colour, ecolor=colour, elinewidth=1.2, capsize=3, markersize=4, label=label,
         )
-        axis.plot([reference + offset], [0.0], marker="o", markerfacecolor="white", markeredgecolor=colour, markersize=5)
+        if reference not in set(points["event_time"].astype(int)):  # the omitted period, drawn at zero
+            axis.plot([reference + offset], [0.0], marker="o", markerfacecolor="white", markeredgecolor=colour,
+                      markersize=5)
     axis.set_xticks(sorted({int(t) for p in series.values() for t in p["event_time"]} | {reference}))
     _finish(figure, axis, marker=(-0.5, "treatment"), title=title,
             xlabel=xlabel or f"Years relative to treatment (reference: {reference})", ylabel=ylabel,
