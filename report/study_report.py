@@ -3,7 +3,9 @@
 Reads only :class:`models.studies.StudyResults`: the table declarations pick
 models (or event studies) as columns, or staggered entries whose estimators
 become the columns; the figure declarations pick event studies, staggered
-entries (one series per estimator) or marginal-effect entries as series.
+entries (one series per estimator) or marginal-effect entries as series, or a
+randomization test drawn as the histogram of its placebo coefficients.
+Wild-bootstrap and randomization tests are notes under the tables holding their model.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from report.figures import event_study_plot, marginal_return_plot
+from report.figures import event_study_plot, marginal_return_plot, permutation_histogram
 from report.regression import Labels, regression_table
 from report.staggered_tables import (
     ESTIMATOR_LABELS,
@@ -81,7 +83,8 @@ def study_tables(results, *, rename: dict[str, str] | None = None, simulated: bo
             controls=controls,
             sample_note=sample_note(results),
             column_titles=entry.column_titles,
-            extra_notes=[*_bootstrap_notes(results, entry.models, labels), *notes],
+            extra_notes=[*_bootstrap_notes(results, entry.models, labels),
+                         *_randomization_notes(results, entry.models, labels), *notes],
         )
     return tables
 
@@ -113,6 +116,31 @@ def _bootstrap_notes(results, columns, labels: Labels) -> list[str]:
     return notes
 
 
+def randomization_note(test, labels: Labels, column: int | None = None) -> str:
+    """The note of one randomization test.
+
+    E.g. "Randomization inference (placebo firms within industry, 999 draws): p = 0.0130 for Treated × Post in column (1)."
+    The p-value counts the observed coefficient among the draws, so it is never below 1 / (draws + 1).
+
+    Parameters
+    ----------
+    test : models.inference.RandomizationResult
+    labels : Labels
+        Names the term.
+    column : int, optional
+        The table column (1-based) holding the tested model.
+    """
+    within = f" within {test.strata}" if test.strata else ""
+    where = "" if column is None else f" for {labels(test.term)} in column ({column})"
+    return f"Randomization inference (placebo {test.placebo}{within}, {test.draws:,} draws): p = {test.pvalue:.4f}{where}."
+
+
+def _randomization_notes(results, columns, labels: Labels) -> list[str]:
+    """One note per randomization test of a model in ``columns``."""
+    return [randomization_note(results.randomization[entry.name], labels, columns.index(entry.model) + 1)
+            for entry in results.study.randomization if entry.model in columns]
+
+
 def _controls(results, name: str) -> tuple[str, ...]:
     for group in (results.study.models, results.study.event_studies, results.study.marginal):
         for entry in group:
@@ -137,6 +165,10 @@ def study_figures(results, *, simulated: bool = False) -> dict[str, Callable[[Pa
                 event_study_plot, series, reference=reference, title=entry.title,
                 xlabel=entry.xlabel, ylabel=entry.ylabel or "Coefficient", note=note,
             )
+        elif entry.kind == "permutation":
+            test = results.randomization[entry.sources[0]]
+            figures[label] = partial(permutation_histogram, test.distribution, test.observed,
+                                     title=f"{entry.title} (simulated data)" if simulated else entry.title)
         else:
             series = {label: results[name].by_period.reset_index().rename(columns={results[name].by: "period"})
                       for label, name in zip(entry.labels or entry.sources, entry.sources)}

@@ -79,6 +79,18 @@ of a ``[[models]]`` entry, re-clustered by a column with few clusters.
     name, model, cluster (required); term (the model's first regressor by default);
     weights ("webb" (default) | "rademacher"); draws (9999); seed (0)
 
+``[[randomization]]``: randomization inference for the treatment indicator of a
+``[[models]]`` entry (:func:`models.inference.randomization_inference`): the
+coefficient under many placebo assignments, and the share of them at least as
+large in absolute value as the observed one (the observed counted).
+
+    name, model, placebo (required); term (the model's first regressor by default; it must be
+    the indicator of year >= cohort, e.g. "treated_post"); cohort (each firm's first treatment
+    year, "first_treat_year" by default); placebo "firms": first treatment years permuted across
+    firms within strata (a firm-level column, e.g. "industry"; all firms without it);
+    placebo "years": each treated cohort moved to a placebo first year drawn from
+    years (e.g. the pre-period years; every year but the first by default); draws (999); seed (0)
+
 ``[[tables]]`` and ``[[figures]]`` are declarations for the reporter; nothing is
 estimated for them, but the names in them are checked.
 
@@ -86,11 +98,14 @@ estimated for them, but the names in them are checked.
               (one per model), keep, drop, order (coefficient names), controls_row (true),
               notes; kind = "staggered": models names [[staggered]] entries, each one column
               per estimator (column_titles head each entry's columns; no keep/drop/order/controls_row)
-    figures:  name, kind ("event_study" | "marginal"), sources (entries of that kind; an event-study
-              figure may name [[staggered]] entries, one series per estimator), title,
+    figures:  name, kind ("event_study" | "marginal" | "permutation"), sources (entries of that kind;
+              an event-study figure may name [[staggered]] entries, one series per estimator; a
+              permutation figure names one [[randomization]] entry, drawn as the histogram of its
+              placebo coefficients with the observed one marked), title,
               xlabel, ylabel, notes, labels (legend text, one per source; the entry names by default)
 
-A wild-bootstrap test appears as a note under every regression table holding its model.
+Wild-bootstrap and randomization tests appear as notes under every regression
+table holding their model.
 
 Unknown keys are errors with a suggestion; so are names of samples, models,
 entries or coefficients that do not exist. Columns are checked against the
@@ -172,7 +187,8 @@ Results
 :class:`EventStudyResult` with ``coefficients()`` by event time and
 ``pretrend``), ``marginal`` (name -> :class:`MarginalResult` with
 ``by_period``), ``staggered`` (name -> {estimator: :class:`models.staggered.StaggeredResult`}),
-``wild_bootstrap`` (name -> :class:`models.inference.WildBootstrapResult`), ``coverage`` (firm-years, firms, firm-years naming suppliers;
+``wild_bootstrap`` (name -> :class:`models.inference.WildBootstrapResult`),
+``randomization`` (name -> :class:`models.inference.RandomizationResult`), ``coverage`` (firm-years, firms, firm-years naming suppliers;
 per entry its subsample and observations) and the ``study`` with its table and
 figure declarations. ``to_dict()``/``to_json()`` and ``from_dict()``/``read_json()``
 round-trip everything without re-estimating.

@@ -18,7 +18,7 @@ from models.studies.condition import Condition, parse_condition
 
 #: panel identifiers every study entry may rely on
 UNIT, TIME = "firm_id", "year"
-FIGURE_KINDS = ("event_study", "marginal")
+FIGURE_KINDS = ("event_study", "marginal", "permutation")
 TABLE_KINDS = ("regression", "staggered")
 #: staggered estimators in the order of the robustness table's columns
 STAGGERED_ESTIMATORS = ("twfe", "sun-abraham", "callaway-santanna", "imputation")
@@ -132,6 +132,14 @@ def _window(table: Mapping[str, Any], at: Where) -> tuple[int, int] | None:
             or not all(isinstance(w, int) and not isinstance(w, bool) for w in window) or window[0] >= window[1]):
         raise at.error(f"'window' must be two whole numbers [first, last], got {window!r}", fix="write window = [-5, 5]")
     return (window[0], window[1])
+
+
+def _draws(table: Mapping[str, Any], at: Where, default: int) -> int:
+    """The ``draws`` of a resampling test: at least 99, ``default`` when left out."""
+    draws = at.integer(table, "draws", default)
+    if draws < 99:
+        raise at.error(f"{draws} draws are too few", fix=f"use at least 99 draws ({default:,} by default)")
+    return draws
 
 
 def _spec(at: Where, outcome: str, terms: Sequence[str], fixed_effects, cluster, vcov) -> Spec:
@@ -374,15 +382,69 @@ class WildBootstrapEntry:
         if weights not in WEIGHTS:
             hint = did_you_mean(weights, WEIGHTS)
             raise at.error(f"unknown weights '{weights}'", fix=hint or f"choose from {', '.join(WEIGHTS)}")
-        draws = at.integer(table, "draws", 9999)
-        if draws < 99:
-            raise at.error(f"{draws} draws are too few", fix="use at least 99 draws (9,999 by default)")
-        return cls(name, at.text(table, "model"), at.text(table, "term"), at.text(table, "cluster"), weights, draws,
-                   at.integer(table, "seed", 0))
+        return cls(name, at.text(table, "model"), at.text(table, "term"), at.text(table, "cluster"), weights,
+                   _draws(table, at, 9999), at.integer(table, "seed", 0))
 
     def to_dict(self) -> dict[str, Any]:
         """The TOML keys."""
         return {f.name: v for f in fields(self) if (v := getattr(self, f.name)) is not None}
+
+
+@dataclass(frozen=True)
+class RandomizationEntry:
+    """One ``[[randomization]]`` entry: a randomization test of a model's treatment indicator.
+
+    See :func:`models.inference.randomization_inference`: ``placebo = "firms"``
+    permutes the firms' first treatment years (``cohort``) across firms within
+    ``strata``; ``placebo = "years"`` moves each treated cohort to a placebo
+    first year drawn from ``years``.  The model is re-estimated on its own sample.
+    """
+
+    name: str
+    model: str
+    term: str | None
+    placebo: str
+    cohort: str
+    strata: str | None
+    years: tuple[int, ...] | None
+    draws: int
+    seed: int
+
+    KEYS = ("name", "model", "term", "placebo", "cohort", "strata", "years", "draws", "seed")
+
+    @classmethod
+    def read(cls, table: Mapping[str, Any], file: str | None, position: int) -> RandomizationEntry:
+        from models.inference.randomization import PLACEBOS
+
+        at = Where(file, f"[[randomization]] #{position}")
+        at.check_keys(table, cls.KEYS, ("name", "model", "placebo"))
+        name = at.text(table, "name")
+        at = Where(file, f"[[randomization]] '{name}'")
+        placebo = at.text(table, "placebo")
+        if placebo not in PLACEBOS:
+            hint = did_you_mean(placebo, PLACEBOS)
+            raise at.error(f"unknown placebo '{placebo}'", fix=hint or f"choose from {', '.join(PLACEBOS)}")
+        if placebo == "years" and "strata" in table:
+            raise at.error("'strata' goes with placebo = \"firms\" only", fix="remove 'strata'")
+        if placebo == "firms" and "years" in table:
+            raise at.error("'years' goes with placebo = \"years\" only", fix="remove 'years'")
+        years = table.get("years")
+        if years is not None and (not isinstance(years, list) or not years
+                                  or not all(isinstance(y, int) and not isinstance(y, bool) for y in years)):
+            raise at.error(f"'years' must be a list of years, got {years!r}", fix="write years = [2014, 2015, 2016]")
+        return cls(name, at.text(table, "model"), at.text(table, "term"), placebo,
+                   at.text(table, "cohort", "first_treat_year"), at.text(table, "strata"),
+                   None if years is None else tuple(years), _draws(table, at, 999), at.integer(table, "seed", 0))
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Panel columns the test reads besides its model's."""
+        return tuple(c for c in (self.cohort, self.strata) if c)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The TOML keys."""
+        return {f.name: list(v) if isinstance(v := getattr(self, f.name), tuple) else v
+                for f in fields(self) if getattr(self, f.name) is not None}
 
 
 @dataclass(frozen=True)
@@ -500,10 +562,11 @@ class TableEntry:
 
 @dataclass(frozen=True)
 class FigureEntry:
-    """One ``[[figures]]`` declaration: an event-study or marginal-effect plot of named entries.
+    """One ``[[figures]]`` declaration: an event-study, marginal-effect or permutation plot of named entries.
 
     The sources of an event-study figure are event studies or ``[[staggered]]``
-    entries; a staggered entry draws one series per estimator.
+    entries; a staggered entry draws one series per estimator.  A permutation
+    figure has one source, a ``[[randomization]]`` entry, drawn as a histogram.
     """
 
     name: str

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from data_schemas.errors import InputError
+from models.inference.randomization import RandomizationResult
 from models.inference.wild_bootstrap import WildBootstrapResult
 from models.marginal import marginal_by_period
 from models.names import did_you_mean
@@ -153,6 +154,8 @@ class StudyResults:
         Per ``[[staggered]]`` entry, its estimators' results by estimator name.
     wild_bootstrap : mapping of str to WildBootstrapResult
         The ``[[wild_bootstrap]]`` tests by name.
+    randomization : mapping of str to RandomizationResult
+        The ``[[randomization]]`` tests by name.
     """
 
     study: Study
@@ -163,9 +166,11 @@ class StudyResults:
     panel_options: Mapping[str, Any]
     staggered: Mapping[str, Mapping[str, StaggeredResult]] = field(default_factory=dict)
     wild_bootstrap: Mapping[str, WildBootstrapResult] = field(default_factory=dict)
+    randomization: Mapping[str, RandomizationResult] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        for name in ("models", "event_studies", "marginal", "coverage", "panel_options", "wild_bootstrap"):
+        for name in ("models", "event_studies", "marginal", "coverage", "panel_options", "wild_bootstrap",
+                     "randomization"):
             object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
         object.__setattr__(self, "staggered", MappingProxyType(
             {name: MappingProxyType(dict(by_estimator)) for name, by_estimator in self.staggered.items()}))
@@ -188,6 +193,7 @@ class StudyResults:
             "staggered": {name: {estimator: r.to_dict() for estimator, r in by_estimator.items()}
                           for name, by_estimator in self.staggered.items()},
             "wild_bootstrap": {name: r.to_dict() for name, r in self.wild_bootstrap.items()},
+            "randomization": {name: r.to_dict() for name, r in self.randomization.items()},
             "coverage": _plain(self.coverage),
             "panel_options": _plain(self.panel_options),
         }
@@ -206,6 +212,7 @@ class StudyResults:
                        for name, by_estimator in data.get("staggered", {}).items()},
             wild_bootstrap={name: WildBootstrapResult(**{**r, "conf_int": tuple(r["conf_int"])})
                             for name, r in data.get("wild_bootstrap", {}).items()},
+            randomization={name: RandomizationResult.from_dict(r) for name, r in data.get("randomization", {}).items()},
         )
 
     def to_json(self, path: str | Path | None = None) -> str:

@@ -12,6 +12,7 @@ from data_schemas.errors import InputError
 from models.event_study import event_study, event_term, exposure_event_study
 from models.fixed_effects import fit
 from models.marginal import add_interactions, add_year_interactions
+from models.names import did_you_mean
 from models.spec import Spec
 from models.studies.declarations import (
     TIME,
@@ -19,6 +20,7 @@ from models.studies.declarations import (
     EventStudyEntry,
     MarginalEntry,
     ModelEntry,
+    RandomizationEntry,
     StaggeredEntry,
     Where,
     WildBootstrapEntry,
@@ -56,12 +58,16 @@ def run_study(study: Study, panel) -> StudyResults:
     base = select_sample(panel, study.sample).data
     study.check_columns(base.columns)
     frames = {entry.name: _prepare(study, entry, base) for entry in study.entries}
-    bootstrap_frames = {test.name: _bootstrap_frame(study, test, base) for test in study.wild_bootstrap}
+    bootstrap_frames = {test.name: _test_frame(study, test, base, "wild_bootstrap", (test.cluster,))
+                        for test in study.wild_bootstrap}
+    randomization_frames = {test.name: _test_frame(study, test, base, "randomization", test.columns)
+                            for test in study.randomization}
     models = {m.name: fit(frames[m.name], m.spec) for m in study.models}
     event_studies = {e.name: _event_study(e, frames[e.name]) for e in study.event_studies}
     marginal = {m.name: _marginal(m, frames[m.name]) for m in study.marginal}
     staggered = {s.name: _staggered(study, s, frames[s.name]) for s in study.staggered}
     wild_bootstrap = {t.name: _wild_bootstrap(study, t, bootstrap_frames[t.name]) for t in study.wild_bootstrap}
+    randomization = {t.name: _randomization(study, t, randomization_frames[t.name]) for t in study.randomization}
     results = {**models, **{k: v.result for k, v in event_studies.items()}, **{k: v.result for k, v in marginal.items()}}
     coverage = {
         "panel": _panel_coverage(base, study.sample),
@@ -69,7 +75,7 @@ def run_study(study: Study, panel) -> StudyResults:
                     **{s.name: _staggered_coverage(s, frames[s.name]) for s in study.staggered}},
     }
     return StudyResults(study, models, event_studies, marginal, coverage, panel.options.to_dict(),
-                        staggered, wild_bootstrap)
+                        staggered, wild_bootstrap, randomization)
 
 
 def _check_build_options(study: Study, panel) -> None:
@@ -129,13 +135,15 @@ def _check_absorbed(at: Where, frame: pd.DataFrame, names, fixed_effects) -> Non
                 )
 
 
-def _bootstrap_frame(study: Study, test: WildBootstrapEntry, base: pd.DataFrame) -> pd.DataFrame:
-    """The tested model's data with the bootstrap's cluster column."""
+def _test_frame(study: Study, test, base: pd.DataFrame, kind: str, extra: tuple[str, ...]) -> pd.DataFrame:
+    """The tested model's data with the test's ``extra`` columns (e.g. its cluster or cohort column)."""
     model = next(m for m in study.models if m.name == test.model)
-    if test.cluster not in base.columns:
-        raise Where(study.file, f"[[wild_bootstrap]] '{test.name}'").error(
-            f"no column '{test.cluster}' in the panel", fix="cluster by a column of the panel, e.g. industry")
-    return _prepare(study, model, base, extra=(test.cluster,))
+    for column in extra:
+        if column not in base.columns:
+            raise Where(study.file, f"[[{kind}]] '{test.name}'").error(
+                f"no column '{column}' in the panel",
+                fix=did_you_mean(column, [str(c) for c in base.columns]) or "name a column of the panel, e.g. industry")
+    return _prepare(study, model, base, extra=extra)
 
 
 def _wild_bootstrap(study: Study, test: WildBootstrapEntry, frame: pd.DataFrame):
@@ -148,6 +156,20 @@ def _wild_bootstrap(study: Study, test: WildBootstrapEntry, frame: pd.DataFrame)
     spec = replace(model.spec, cluster=(test.cluster,), vcov="cluster")
     return wild_cluster_bootstrap(frame, spec, test.term or model.spec.regressors[0], draws=test.draws,
                                   weights=test.weights, seed=test.seed)
+
+
+def _randomization(study: Study, test: RandomizationEntry, frame: pd.DataFrame):
+    """The randomization test of the model's treatment indicator under the entry's placebo assignments."""
+    from models.inference import randomization_inference
+
+    model = next(m for m in study.models if m.name == test.model)
+    try:
+        return randomization_inference(frame, model.spec, test.term or model.spec.regressors[0], unit=UNIT, time=TIME,
+                                       cohort=test.cohort, placebo=test.placebo, strata=test.strata, years=test.years,
+                                       draws=test.draws, seed=test.seed)
+    except InputError as exc:
+        column = f"column '{exc.column}': " if exc.column else ""
+        raise Where(study.file, f"[[randomization]] '{test.name}'").error(f"{column}{exc.problem}", exc.fix) from None
 
 
 def _early_treated(entry: StaggeredEntry, frame: pd.DataFrame) -> pd.Index:

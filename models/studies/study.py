@@ -15,6 +15,7 @@ from models.studies.declarations import (
     FigureEntry,
     MarginalEntry,
     ModelEntry,
+    RandomizationEntry,
     StaggeredEntry,
     TableEntry,
     Where,
@@ -23,11 +24,11 @@ from models.studies.declarations import (
 )
 
 STUDY_KEYS = ("name", "title", "description", "sample", "panel", "models", "event_studies", "marginal", "staggered",
-              "wild_bootstrap", "tables", "figures")
+              "wild_bootstrap", "randomization", "tables", "figures")
 #: the arrays of entries, by TOML key
 ENTRY_KINDS = {"models": ModelEntry, "event_studies": EventStudyEntry, "marginal": MarginalEntry,
-               "staggered": StaggeredEntry, "wild_bootstrap": WildBootstrapEntry, "tables": TableEntry,
-               "figures": FigureEntry}
+               "staggered": StaggeredEntry, "wild_bootstrap": WildBootstrapEntry,
+               "randomization": RandomizationEntry, "tables": TableEntry, "figures": FigureEntry}
 #: the array each kind of estimated entry sits in
 ESTIMATED = {ModelEntry: "models", EventStudyEntry: "event_studies", MarginalEntry: "marginal",
              StaggeredEntry: "staggered"}
@@ -51,6 +52,8 @@ class Study:
         The entries to estimate, in file order.
     wild_bootstrap : tuple
         Wild cluster bootstrap tests of model coefficients.
+    randomization : tuple
+        Randomization tests of model coefficients.
     tables, figures : tuple
         Declarations for the reporter.
     file : str or None
@@ -70,6 +73,7 @@ class Study:
     file: str | None = None
     staggered: tuple[StaggeredEntry, ...] = ()
     wild_bootstrap: tuple[WildBootstrapEntry, ...] = ()
+    randomization: tuple[RandomizationEntry, ...] = ()
 
     def build_options(self):
         """The :class:`panel.build.options.BuildOptions` of the ``[panel]`` table (defaults elsewhere)."""
@@ -160,6 +164,7 @@ def _check_references(study: Study) -> None:
                           (study.marginal, "[[marginal]]"), (study.staggered, "[[staggered]]")):
         unique_names(entries, kind, study.file, taken)
     unique_names(study.wild_bootstrap, "[[wild_bootstrap]]", study.file, set())
+    unique_names(study.randomization, "[[randomization]]", study.file, set())
     models = {m.name: m for m in study.models}
     event_studies = {e.name for e in study.event_studies}
     staggered = {s.name for s in study.staggered}
@@ -181,16 +186,17 @@ def _check_references(study: Study) -> None:
                 if term not in terms:
                     raise at.error(f"{key} names '{term}', which none of its models estimates",
                                    fix=did_you_mean(term, terms) or f"choose from {', '.join(sorted(terms))}")
-    for test in study.wild_bootstrap:
-        at = Where(study.file, f"[[wild_bootstrap]] '{test.name}'")
-        _check_names(at, (test.model,), models, "[[models]] entry")
-        regressors = models[test.model].spec.regressors
-        if test.term is not None and test.term not in regressors:
-            raise at.error(f"term '{test.term}' is not a coefficient of model '{test.model}'",
-                           fix=did_you_mean(test.term, regressors) or f"choose from {', '.join(regressors)}")
-    kinds = {"event_study": event_studies | staggered, "marginal": {m.name for m in study.marginal}}
-    plural = {"event_study": "event studies", "marginal": "marginal entries"}
+    for kind, tests in (("wild_bootstrap", study.wild_bootstrap), ("randomization", study.randomization)):
+        for test in tests:
+            _check_tested_term(Where(study.file, f"[[{kind}]] '{test.name}'"), test, models)
+    kinds = {"event_study": event_studies | staggered, "marginal": {m.name for m in study.marginal},
+             "permutation": {r.name for r in study.randomization}}
+    plural = {"event_study": "event studies", "marginal": "marginal entries", "permutation": "randomization tests"}
     for figure in study.figures:
+        if figure.kind == "permutation" and len(figure.sources) != 1:
+            raise Where(study.file, f"[[figures]] '{figure.name}'").error(
+                f"a permutation figure draws one randomization test, not {len(figure.sources)}",
+                fix="give one source per permutation figure")
         for name in figure.sources:
             if name not in kinds[figure.kind]:
                 hint = did_you_mean(name, kinds[figure.kind])
@@ -198,6 +204,15 @@ def _check_references(study: Study) -> None:
                     f"names '{name}', which is not one of the study's {plural[figure.kind]}",
                     fix=hint or f"choose from {', '.join(sorted(kinds[figure.kind])) or '(none declared)'}",
                 )
+
+
+def _check_tested_term(at: Where, test, models: Mapping[str, ModelEntry]) -> None:
+    """Raise unless ``test.model`` is a model of the study and ``test.term`` (if given) one of its regressors."""
+    _check_names(at, (test.model,), models, "[[models]] entry")
+    regressors = models[test.model].spec.regressors
+    if test.term is not None and test.term not in regressors:
+        raise at.error(f"term '{test.term}' is not a coefficient of model '{test.model}'",
+                       fix=did_you_mean(test.term, regressors) or f"choose from {', '.join(regressors)}")
 
 
 def _check_names(at: Where, names: Iterable[str], known: Iterable[str], kind: str) -> None:
