@@ -160,7 +160,10 @@ def _finish(figure, axis, *, marker: tuple[float, str] | None, title: str, xlabe
     axis.spines[["top", "right"]].set_visible(False)
 
 
-def permutation_histogram(distribution, observed: float, stem: str | Path, title: str = "") -> list[Path]:
+def permutation_histogram(
+    distribution, observed: float, stem: str | Path, title: str = "", *,
+    xlabel: str = "Placebo coefficient", note: str = "",
+) -> list[Path]:
     """Histogram of a randomization test's placebo coefficients with the observed one marked.
 
     Parameters
@@ -171,8 +174,8 @@ def permutation_histogram(distribution, observed: float, stem: str | Path, title
         The coefficient under the actual assignment, drawn as a vertical line.
     stem : str or Path
         Output path without suffix (``.pdf`` and ``.png`` are written).
-    title : str
-        Figure title.
+    title, xlabel, note : str
+        Title, x-axis label, and a line under the figure.
     """
     import numpy as np
 
@@ -182,11 +185,8 @@ def permutation_histogram(distribution, observed: float, stem: str | Path, title
         raise InputError("no placebo coefficients to plot")
     plt = pyplot()
     figure, axis = plt.subplots(figsize=(6, 3.6))
-    axis.hist(values, bins=min(50, max(10, values.size // 20)), color="0.7", edgecolor="white")
+    axis.hist(values, bins=min(50, max(10, values.size // 20)), color="0.6", edgecolor="none")
     axis.axvline(observed, color="black", linewidth=1.5, label=f"observed = {observed:.3f}")
-    axis.set_xlabel("placebo coefficient")
-    axis.set_ylabel("draws")
-    axis.set_title(title)
-    axis.legend(frameon=False, fontsize=8)
-    axis.spines[["top", "right"]].set_visible(False)
+    axis.set_ylim(bottom=0)
+    _finish(figure, axis, marker=None, title=title, xlabel=xlabel, ylabel="Draws", legend=True, note=(note, -0.04))
     return save(figure, stem)

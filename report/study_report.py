@@ -167,8 +167,9 @@ def study_figures(results, *, simulated: bool = False) -> dict[str, Callable[[Pa
             )
         elif entry.kind == "permutation":
             test = results.randomization[entry.sources[0]]
-            figures[label] = partial(permutation_histogram, test.distribution, test.observed,
-                                     title=f"{entry.title} (simulated data)" if simulated else entry.title)
+            figures[label] = partial(permutation_histogram, test.distribution, test.observed, title=entry.title,
+                                     xlabel=entry.xlabel or "Placebo coefficient",
+                                     note=" ".join(n for n in (entry.notes, SIMULATED_NOTE if simulated else "") if n))
         else:
             series = {label: results[name].by_period.reset_index().rename(columns={results[name].by: "period"})
                       for label, name in zip(entry.labels or entry.sources, entry.sources)}

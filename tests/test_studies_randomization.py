@@ -116,15 +116,15 @@ def test_note_under_the_table_holding_the_model(results):
 def test_the_figure_gets_the_distribution(results, tmp_path, monkeypatch):
     drawn = {}
 
-    def fake_histogram(distribution, observed, stem, title=""):
-        drawn.update(distribution=distribution, observed=observed, stem=stem, title=title)
+    def fake_histogram(distribution, observed, stem, title="", *, xlabel="", note=""):
+        drawn.update(distribution=distribution, observed=observed, stem=stem, title=title, note=note)
         return []
 
     monkeypatch.setattr("report.study_report.permutation_histogram", fake_histogram)
     study_figures(results, simulated=True)["t_hist"](tmp_path / "hist")
     test = results.randomization["r"]
     assert drawn == {"distribution": test.distribution, "observed": test.observed, "stem": tmp_path / "hist",
-                     "title": "Placebo firms (simulated data)"}
+                     "title": "Placebo firms", "note": "SIMULATED demo data: not real firms."}
 
 
 def test_run_time_problems_name_the_entry(small_panel):
