@@ -320,7 +320,7 @@ def import_substitution_bundle(source, progress, *, weights: str = WEIGHTS,
     InputError
         With ``--panel`` (the study needs raw files), or from the inputs.
     """
-    from scripts.manifest import build_manifest, file_record
+    from report.manifest import build_manifest, file_record
 
     progress.step(f"{STUDY}: customs imports and GDP")
     inputs = find_inputs(Path(source.imports_folder()))

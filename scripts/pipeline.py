@@ -101,7 +101,7 @@ class DataSource:
         if key not in self._panels:
             if self.choice.panel_file is not None:
                 from panel.firm_panel import load_panel
-                from scripts.manifest import file_record
+                from report.manifest import file_record
 
                 built = load_panel(self.choice.panel_file)
                 self._record(file_record(self.choice.panel_file))
@@ -139,7 +139,7 @@ def study_bundle(study, source: DataSource, sample: str | None, progress):
     from panel.samples import SAMPLES
     from report.bundle import BundleContent
     from report.study_report import study_figures, study_tables
-    from scripts.manifest import build_manifest
+    from report.manifest import build_manifest
 
     progress.step(f"{study.name}: panel")
     panel = source.panel(study.build_options(), sample)
