@@ -35,6 +35,23 @@ class Where:
         """An :class:`InputError` naming the file and the entry."""
         return InputError(f"{self.entry}: {problem}", file=self.file, fix=fix)
 
+    @classmethod
+    def entry(
+        cls, file: str | None, section: str, position: int, table: Mapping[str, Any],
+        keys: Sequence[str], required: Sequence[str],
+    ) -> tuple[Where, str]:
+        """Check an entry's keys and return where it is (named by its ``name``) and that name."""
+        at = cls(file, f"[[{section}]] #{position}")
+        at.check_keys(table, keys, required)
+        name = at.text(table, "name")
+        return cls(file, f"[[{section}]] '{name}'"), name
+
+    def choice(self, value: str, choices: Sequence[str], problem: str) -> None:
+        """Raise ``problem`` with a did-you-mean hint unless ``value`` is one of ``choices``."""
+        if value not in choices:
+            hint = did_you_mean(value, choices)
+            raise self.error(problem, fix=hint or f"choose from {', '.join(choices)}")
+
     def check_keys(self, table: Mapping[str, Any], allowed: Sequence[str], required: Sequence[str] = ()) -> None:
         """Reject unknown keys (with a suggestion) and missing required ones."""
         if not isinstance(table, Mapping):
@@ -92,9 +109,8 @@ class Subsample:
         from panel.samples import SAMPLES
 
         sample = at.text(table, "sample")
-        if sample is not None and sample not in SAMPLES:
-            hint = did_you_mean(sample, SAMPLES)
-            raise at.error(f"unknown sample '{sample}'", fix=hint or f"choose from {', '.join(SAMPLES)}")
+        if sample is not None:
+            at.choice(sample, list(SAMPLES), f"unknown sample '{sample}'")
         text = at.text(table, "where")
         try:
             where = None if text is None else parse_condition(text)
@@ -169,10 +185,7 @@ class ModelEntry:
 
     @classmethod
     def read(cls, table: Mapping[str, Any], file: str | None, position: int) -> ModelEntry:
-        at = Where(file, f"[[models]] #{position}")
-        at.check_keys(table, cls.KEYS, ("name", "outcome"))
-        name = at.text(table, "name")
-        at = Where(file, f"[[models]] '{name}'")
+        at, name = Where.entry(file, "models", position, table, cls.KEYS, ("name", "outcome"))
         regressors, interactions, controls = (at.names(table, k) for k in ("regressors", "interactions", "controls"))
         for term in interactions:
             _interaction(term, at)
@@ -233,10 +246,7 @@ class EventStudyEntry:
 
     @classmethod
     def read(cls, table: Mapping[str, Any], file: str | None, position: int) -> EventStudyEntry:
-        at = Where(file, f"[[event_studies]] #{position}")
-        at.check_keys(table, cls.KEYS, ("name", "outcome", "timing"))
-        name = at.text(table, "name")
-        at = Where(file, f"[[event_studies]] '{name}'")
+        at, name = Where.entry(file, "event_studies", position, table, cls.KEYS, ("name", "outcome", "timing"))
         timing = table["timing"]
         if isinstance(timing, bool) or not isinstance(timing, (str, int)):
             raise at.error(f"'timing' must be a column name or a year, got {timing!r}",
@@ -314,22 +324,14 @@ class StaggeredEntry:
     def read(cls, table: Mapping[str, Any], file: str | None, position: int) -> StaggeredEntry:
         from models.staggered.data import CONTROLS
 
-        at = Where(file, f"[[staggered]] #{position}")
-        at.check_keys(table, cls.KEYS, ("name", "outcome", "cohort"))
-        name = at.text(table, "name")
-        at = Where(file, f"[[staggered]] '{name}'")
+        at, name = Where.entry(file, "staggered", position, table, cls.KEYS, ("name", "outcome", "cohort"))
         estimators = at.names(table, "estimators", STAGGERED_ESTIMATORS)
         for estimator in estimators:
-            if estimator not in STAGGERED_ESTIMATORS:
-                hint = did_you_mean(estimator, STAGGERED_ESTIMATORS)
-                raise at.error(f"unknown estimator '{estimator}'",
-                               fix=hint or f"choose from {', '.join(STAGGERED_ESTIMATORS)}")
+            at.choice(estimator, STAGGERED_ESTIMATORS, f"unknown estimator '{estimator}'")
         if not estimators:
             raise at.error("no estimators", fix="leave 'estimators' out to run all four")
         control = at.text(table, "control", "never")
-        if control not in CONTROLS:
-            hint = did_you_mean(control, CONTROLS)
-            raise at.error(f"unknown control group '{control}'", fix=hint or f"choose from {', '.join(CONTROLS)}")
+        at.choice(control, CONTROLS, f"unknown control group '{control}'")
         cluster = at.names(table, "cluster", (UNIT,))
         if cluster != (UNIT,):
             raise at.error(f"the staggered estimators cluster by firm, not by {', '.join(cluster)}",
@@ -374,14 +376,9 @@ class WildBootstrapEntry:
     def read(cls, table: Mapping[str, Any], file: str | None, position: int) -> WildBootstrapEntry:
         from models.inference.wild_bootstrap import WEIGHTS
 
-        at = Where(file, f"[[wild_bootstrap]] #{position}")
-        at.check_keys(table, cls.KEYS, ("name", "model", "cluster"))
-        name = at.text(table, "name")
-        at = Where(file, f"[[wild_bootstrap]] '{name}'")
+        at, name = Where.entry(file, "wild_bootstrap", position, table, cls.KEYS, ("name", "model", "cluster"))
         weights = at.text(table, "weights", "webb")
-        if weights not in WEIGHTS:
-            hint = did_you_mean(weights, WEIGHTS)
-            raise at.error(f"unknown weights '{weights}'", fix=hint or f"choose from {', '.join(WEIGHTS)}")
+        at.choice(weights, WEIGHTS, f"unknown weights '{weights}'")
         return cls(name, at.text(table, "model"), at.text(table, "term"), at.text(table, "cluster"), weights,
                    _draws(table, at, 9999), at.integer(table, "seed", 0))
 
@@ -416,14 +413,9 @@ class RandomizationEntry:
     def read(cls, table: Mapping[str, Any], file: str | None, position: int) -> RandomizationEntry:
         from models.inference.randomization import PLACEBOS
 
-        at = Where(file, f"[[randomization]] #{position}")
-        at.check_keys(table, cls.KEYS, ("name", "model", "placebo"))
-        name = at.text(table, "name")
-        at = Where(file, f"[[randomization]] '{name}'")
+        at, name = Where.entry(file, "randomization", position, table, cls.KEYS, ("name", "model", "placebo"))
         placebo = at.text(table, "placebo")
-        if placebo not in PLACEBOS:
-            hint = did_you_mean(placebo, PLACEBOS)
-            raise at.error(f"unknown placebo '{placebo}'", fix=hint or f"choose from {', '.join(PLACEBOS)}")
+        at.choice(placebo, PLACEBOS, f"unknown placebo '{placebo}'")
         if placebo == "years" and "strata" in table:
             raise at.error("'strata' goes with placebo = \"firms\" only", fix="remove 'strata'")
         if placebo == "firms" and "years" in table:
@@ -473,10 +465,7 @@ class MarginalEntry:
 
     @classmethod
     def read(cls, table: Mapping[str, Any], file: str | None, position: int) -> MarginalEntry:
-        at = Where(file, f"[[marginal]] #{position}")
-        at.check_keys(table, cls.KEYS, ("name", "outcome", "x"))
-        name = at.text(table, "name")
-        at = Where(file, f"[[marginal]] '{name}'")
+        at, name = Where.entry(file, "marginal", position, table, cls.KEYS, ("name", "outcome", "x"))
         entry = cls(
             name, at.text(table, "outcome"), at.text(table, "x"), at.text(table, "by", TIME),
             at.integer(table, "reference"), at.names(table, "regressors"), at.names(table, "controls"),
@@ -532,14 +521,9 @@ class TableEntry:
 
     @classmethod
     def read(cls, table: Mapping[str, Any], file: str | None, position: int) -> TableEntry:
-        at = Where(file, f"[[tables]] #{position}")
-        at.check_keys(table, cls.KEYS, ("name", "models"))
-        name = at.text(table, "name")
-        at = Where(file, f"[[tables]] '{name}'")
+        at, name = Where.entry(file, "tables", position, table, cls.KEYS, ("name", "models"))
         kind = at.text(table, "kind", "regression")
-        if kind not in TABLE_KINDS:
-            hint = did_you_mean(kind, TABLE_KINDS)
-            raise at.error(f"unknown table kind '{kind}'", fix=hint or f"choose from {', '.join(TABLE_KINDS)}")
+        at.choice(kind, TABLE_KINDS, f"unknown table kind '{kind}'")
         if kind == "staggered":
             for key in cls._REGRESSION_ONLY:
                 if key in table:
@@ -582,14 +566,9 @@ class FigureEntry:
 
     @classmethod
     def read(cls, table: Mapping[str, Any], file: str | None, position: int) -> FigureEntry:
-        at = Where(file, f"[[figures]] #{position}")
-        at.check_keys(table, cls.KEYS, ("name", "kind", "sources"))
-        name = at.text(table, "name")
-        at = Where(file, f"[[figures]] '{name}'")
+        at, name = Where.entry(file, "figures", position, table, cls.KEYS, ("name", "kind", "sources"))
         kind = at.text(table, "kind")
-        if kind not in FIGURE_KINDS:
-            hint = did_you_mean(kind, FIGURE_KINDS)
-            raise at.error(f"unknown figure kind '{kind}'", fix=hint or f"choose from {', '.join(FIGURE_KINDS)}")
+        at.choice(kind, FIGURE_KINDS, f"unknown figure kind '{kind}'")
         sources = at.names(table, "sources")
         labels = at.names(table, "labels") if "labels" in table else ()
         if labels and len(labels) != len(sources):
