@@ -22,7 +22,8 @@ freedom of the absorbed fixed effects, see :func:`models.fixed_effects.fe_dof`):
     the clusters of the first, second and intersected variable and
     :math:`c = \frac{G_{min}}{G_{min}-1}\frac{n-1}{n-K}`, :math:`G_{min}` the
     smaller number of clusters (reghdfe and fixest's default ``cluster.df="min"``);
-    fixed effects nested in either cluster are not counted in :math:`K`.
+    fixed effects nested in either cluster are not counted in :math:`K`; an
+    indefinite result has its negative eigenvalues set to zero (CGM 2011, fixest).
 ``driscoll-kraay``
     :math:`V = B \left(\Omega_0 + \sum_{l=1}^{L} (1 - \tfrac{l}{L+1})(\Omega_l + \Omega_l')\right) B`
     with :math:`h_t = \sum_{i \in t} \tilde x_i \tilde e_i` and
@@ -85,7 +86,27 @@ def clustered(
         total = meat(first) + meat(second) - meat(both.ravel())
     g_min = min(int(c.max()) + 1 for c in clusters)
     factor = g_min / (g_min - 1) * (n - 1) / df_resid
-    return factor * bread @ total @ bread
+    cov = factor * bread @ total @ bread
+    return cov if len(clusters) == 1 else positive_semidefinite(cov)
+
+
+def positive_semidefinite(cov: np.ndarray) -> np.ndarray:
+    """``cov`` with negative eigenvalues set to zero (Cameron, Gelbach and Miller 2011, sec. 2.3).
+
+    The two-way estimator subtracts the intersection's meat and can come out
+    indefinite in small or unlucky samples, giving negative variances; like
+    fixest, the negative part is removed. A positive semi-definite ``cov`` is
+    returned unchanged.
+
+    Examples
+    --------
+    >>> positive_semidefinite(np.array([[1.0, 0.0], [0.0, -2.0]])).tolist()
+    [[1.0, 0.0], [0.0, 0.0]]
+    """
+    values, vectors = np.linalg.eigh((cov + cov.T) / 2)
+    if values.min() >= 0:
+        return cov
+    return (vectors * np.clip(values, 0, None)) @ vectors.T
 
 
 def driscoll_kraay(

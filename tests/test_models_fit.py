@@ -176,3 +176,18 @@ def test_weights_must_be_positive():
     data = pd.DataFrame({"y": [1.0, 2.0, 3.0], "x": [1.0, 0.0, 2.0], "w": [1.0, 0.0, 2.0]})
     with pytest.raises(InputError, match=r"column 'w': weights must be positive and finite \(row 1\)"):
         fit(data, Spec("y", "x", weights="w"))
+
+
+def test_two_way_covariance_is_never_negative():
+    """Scores that cancel within every row and column cluster make the CGM meat negative."""
+    import numpy as np
+
+    from models.covariance import clustered
+
+    x = np.ones((4, 1))
+    resid = np.array([1.0, -1.0, -1.0, 1.0])
+    rows, cols = np.array([0, 0, 1, 1]), np.array([0, 1, 0, 1])
+    one_way = clustered(x, resid, np.array([[0.25]]), 3, (np.arange(4),))
+    two_way = clustered(x, resid, np.array([[0.25]]), 3, (rows, cols))
+    assert one_way[0, 0] > 0
+    assert two_way[0, 0] == 0.0, "the raw CGM variance here is negative; its negative part is removed"
