@@ -145,6 +145,10 @@ def _number_text(value: object) -> object:
     return value
 
 
+_DATE_PROBLEM = "expected a date (YYYY-MM-DD or YYYY/MM/DD)"
+_DATE_FIX = "correct these cells or leave them empty"
+
+
 def parse_dates(raw: pd.Series, column: str, file: str | Path | None, *, excel: bool = False) -> pd.Series:
     """Parse dates into ``datetime64[ns]`` (missing -> NaT).
 
@@ -167,24 +171,12 @@ def parse_dates(raw: pd.Series, column: str, file: str | Path | None, *, excel: 
             fast[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
         bad = fast.isna() & ~_missing_mask(raw)
         if bad.any():
-            raise _bad(
-                "expected a date (YYYY-MM-DD or YYYY/MM/DD)",
-                raw[bad],
-                column,
-                file,
-                "correct these cells or leave them empty",
-            )
+            raise _bad(_DATE_PROBLEM, raw[bad], column, file, _DATE_FIX)
         return fast
     parsed = raw.map(lambda value: _one_date(value, excel))
     bad = parsed.map(lambda value: value is _UNPARSEABLE).astype(bool)
     if bad.any():
-        raise _bad(
-            "expected a date (YYYY-MM-DD or YYYY/MM/DD)",
-            raw[bad],
-            column,
-            file,
-            "correct these cells or leave them empty",
-        )
+        raise _bad(_DATE_PROBLEM, raw[bad], column, file, _DATE_FIX)
     return pd.to_datetime(parsed.where(parsed.notna(), None)).astype("datetime64[ns]")
 
 
