@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import SupportsInt
 
 MAX_ROWS_SHOWN = 5
 
@@ -74,3 +75,14 @@ class InputError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+def line_number(position: SupportsInt, file: str | Path | None) -> int:
+    """The line of a data row in ``file`` (one header line), or its 0-based position when there is no file.
+
+    Examples
+    --------
+    >>> line_number(0, "wages.csv"), line_number(0, None)
+    (2, 0)
+    """
+    return int(position) + 2 if file else int(position)

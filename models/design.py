@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from data_schemas.errors import InputError
+from data_schemas.errors import InputError, line_number
 from models.spec import Spec
 
 
@@ -120,7 +120,7 @@ def build_design(data: pd.DataFrame, spec: Spec, file: str | None = None) -> Des
                 f"expected numbers, got {frame[name].iloc[bad[0]]!r}" if len(bad) else "expected numbers",
                 file=file,
                 column=name,
-                rows=[_row_number(i, file) for i in bad],
+                rows=[line_number(i, file) for i in bad],
                 fix="convert the column to numbers",
             )
     complete = frame.notna().all(axis=1).to_numpy()
@@ -132,7 +132,7 @@ def build_design(data: pd.DataFrame, spec: Spec, file: str | None = None) -> Des
         if len(bad):
             raise InputError(
                 "weights must be positive and finite", file=file, column=spec.weights,
-                rows=[_row_number(i, file) for i in np.flatnonzero(complete)[bad]],
+                rows=[line_number(i, file) for i in np.flatnonzero(complete)[bad]],
             )
     fixed_effects = [codes(frame[name]) for name in spec.fixed_effects]
     keep = singleton_mask(fixed_effects) if fixed_effects else np.ones(len(frame), dtype=bool)
@@ -165,7 +165,3 @@ def build_design(data: pd.DataFrame, spec: Spec, file: str | None = None) -> Des
         n_singletons=n_singletons,
     )
 
-
-def _row_number(position: int, file: str | None) -> int:
-    """Line number of a data row in a file with one header line, else the 0-based position."""
-    return int(position) + 2 if file else int(position)

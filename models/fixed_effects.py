@@ -184,7 +184,7 @@ def _covariance(
         return covariance.hc1(x, resid, bread, df_resid)
     if spec.vcov == "cluster":
         return covariance.clustered(x, resid, bread, df_resid, design.clusters)
-    return covariance.driscoll_kraay(x, resid, bread, design.time, _lags(spec, design))
+    return covariance.driscoll_kraay(x, resid, bread, design.time, _lags(spec, design))  # type: ignore[arg-type]
 
 
 def _lags(spec: Spec, design: Design) -> int | None:
@@ -192,7 +192,7 @@ def _lags(spec: Spec, design: Design) -> int | None:
         return None
     if spec.lags is not None:
         return int(spec.lags)
-    return covariance.default_lags(int(design.time.max()) + 1)
+    return covariance.default_lags(int(design.time.max()) + 1)  # type: ignore[union-attr]
 
 
 def _normalized(weights: np.ndarray | None, n: int) -> np.ndarray:

@@ -270,7 +270,7 @@ class Result:
         return cls(
             spec=spec,
             names=tuple(data["params"]),
-            coef=list(data["params"].values()),
+            coef=np.asarray(list(data["params"].values()), dtype=float),
             cov_matrix=data["cov"],
             nobs=int(data["nobs"]),
             n_missing=int(data["n_missing"]),

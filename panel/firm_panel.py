@@ -10,8 +10,8 @@ import pandas as pd
 
 from data_schemas.codebook import codebook_frame
 from data_schemas.errors import InputError
-from panel.build.drop_log import DROP_LOG_COLUMNS
-from panel.build.options import BuildOptions
+from panel.assemble.drop_log import DROP_LOG_COLUMNS
+from panel.assemble.options import BuildOptions
 from panel.files import write_atomically
 
 _META_KEY = b"chokepoint"

@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from report.figures import pyplot, save
 from models.import_substitution import (
     GROWTH_THRESHOLD,
     MEDIUM_VOLATILITY_FLOOR,
     PATTERNS,
     VOLATILITY_THRESHOLD,
 )
+from report.figures import pyplot, save
 
 #: one colour per pattern (colour-blind safe)
 PATTERN_COLOURS = {"stockpiling": "#D55E00", "no_discernible_effect": "#0072B2", "import_substitution": "#009E73"}

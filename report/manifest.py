@@ -59,7 +59,7 @@ def build_manifest(
         The command line (``sys.argv`` by default).
     """
     return {
-        "created_utc": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "created_utc": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "command": list(sys.argv if argv is None else argv),
         "study": dict(study),
         "data": dict(data),

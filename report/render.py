@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from data_schemas.errors import InputError
 from report import delimited, html, latex, markdown
 from report.grid import to_grid
 from report.style import Style
 from report.table import Table
-from data_schemas.errors import InputError
 
 #: format name -> file suffix
 FORMATS: dict[str, str] = {"latex": ".tex", "md": ".md", "html": ".html", "csv": ".csv", "json": ".json"}

@@ -151,7 +151,7 @@ def _controls(results, name: str) -> tuple[str, ...]:
 
 def study_figures(results, *, simulated: bool = False) -> dict[str, Callable[[Path], list[Path]]]:
     """Every figure the study declares: name -> function drawing it to a stem."""
-    figures = {}
+    figures: dict[str, Callable[[Path], list[Path]]] = {}
     cutoff = results.panel_options.get("cutoff_year")
     for entry in results.study.figures:
         note = " ".join(n for n in (entry.notes, "95 % confidence intervals.", SIMULATED_NOTE if simulated else "") if n)

@@ -111,7 +111,7 @@ class DataSource:
         return self._panels[key]
 
     def _build(self, options):
-        from panel.build.builder import build_panel
+        from panel.assemble.builder import build_panel
         from panel.sources import load_folder
 
         cutoff = options.cutoff_year
@@ -130,7 +130,7 @@ class DataSource:
 
 def default_run_name() -> str:
     """UTC time stamp naming a run, e.g. ``20261123-181500``."""
-    return dt.datetime.now(dt.timezone.utc).strftime("%Y%m%d-%H%M%S")
+    return dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
 
 
 def study_bundle(study, source: DataSource, sample: str | None, progress):
@@ -138,8 +138,8 @@ def study_bundle(study, source: DataSource, sample: str | None, progress):
     from models.studies import run_study
     from panel.samples import SAMPLES
     from report.bundle import BundleContent
-    from report.study_report import study_figures, study_tables
     from report.manifest import build_manifest
+    from report.study_report import study_figures, study_tables
 
     progress.step(f"{study.name}: panel")
     panel = source.panel(study.build_options(), sample)

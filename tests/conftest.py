@@ -18,7 +18,7 @@ def small_demo(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def small_panel(small_demo):
     """The FirmPanel built from :func:`small_demo` with default options."""
-    from panel.build.builder import build_panel
+    from panel.assemble.builder import build_panel
     from panel.sources import load_folder
 
     return build_panel(load_folder(small_demo))

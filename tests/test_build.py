@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from data_schemas.errors import InputError
-from panel.build.builder import build_panel
-from panel.build.options import BuildOptions
+from panel.assemble.builder import build_panel
+from panel.assemble.options import BuildOptions
 from panel.firm_panel import load_panel
 
 
@@ -301,7 +301,7 @@ def test_sample_errors(tables, tmp_path):
 
 def test_all_foreign_share_is_exactly_one(tables):
     """Summing shares with a masked row skipped (named) or zeroed (foreign) rounds differently."""
-    from panel.build.suppliers import supplier_shares
+    from panel.assemble.suppliers import supplier_shares
 
     suppliers = tables["suppliers"][tables["suppliers"]["firm_id"] == "000001"].copy()
     suppliers["purchase_share"] = [22.85, 15.17, 16.11, 23.68, 12.73]

@@ -12,7 +12,7 @@ from models.staggered import ESTIMATORS
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     """The 4,000-firm demo panel and its realised effects, simulated once for every estimator."""
-    from panel.build.builder import build_panel
+    from panel.assemble.builder import build_panel
     from panel.demo import simulate
     from panel.sources import load_folder
 

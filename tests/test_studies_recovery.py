@@ -64,7 +64,7 @@ FULL = (0, 4000)
                                         pytest.param(FULL, id="4000-firms", marks=pytest.mark.slow)])
 def demo(request, tmp_path_factory):
     """(panel data, ground truth, results by study name) for one simulated demo."""
-    from panel.build.builder import build_panel
+    from panel.assemble.builder import build_panel
     from panel.demo import simulate
     from panel.sources import load_folder
 

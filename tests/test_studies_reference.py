@@ -49,7 +49,7 @@ def reference() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def results(reference):
-    from panel.build.drop_log import DROP_LOG_COLUMNS
+    from panel.assemble.drop_log import DROP_LOG_COLUMNS
     from panel.firm_panel import FirmPanel
 
     data = pd.read_csv(REFERENCE / "demo_panel_slice.csv", dtype={"firm_id": str, "industry_year": str})

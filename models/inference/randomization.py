@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from data_schemas.errors import InputError
+from data_schemas.errors import InputError, line_number
 from models.design import Design, build_design, codes
 from models.fixed_effects import absorb
 from models.names import did_you_mean
@@ -275,7 +275,7 @@ def _unit_level(values: np.ndarray, unit_code: np.ndarray, n_units: int, rows: p
 
 def _lines(labels: pd.Index, file: str | None) -> list[int]:
     """Line numbers in a file with one header line, else the row labels."""
-    return [int(label) + 2 if file else int(label) for label in labels]
+    return [line_number(label, file) for label in labels]
 
 
 class _Statistic:

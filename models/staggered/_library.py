@@ -9,7 +9,6 @@ from typing import Any, TypeVar
 import numpy as np
 
 from data_schemas.errors import InputError
-
 from models.staggered.data import StaggeredData
 from models.staggered.results import Estimate, PretrendTest
 

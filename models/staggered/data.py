@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from data_schemas.errors import InputError
+from data_schemas.errors import InputError, line_number
 from models.names import did_you_mean
 
 #: Control units the estimators compare with: never treated, or also not yet treated.
@@ -115,7 +115,7 @@ def _check_numeric(values: pd.Series, name: str, file: str | None) -> None:
     bad = np.flatnonzero(converted.isna().to_numpy() & values.notna().to_numpy())
     if len(bad):
         raise InputError(f"expected numbers, got {values.iloc[bad[0]]!r}", file=file, column=name,
-                         rows=[_row(i, file) for i in bad], fix="convert the column to numbers")
+                         rows=[line_number(i, file) for i in bad], fix="convert the column to numbers")
 
 
 def _check_panel(out: pd.DataFrame, unit: str, cohort: str, file: str | None) -> None:
@@ -123,19 +123,15 @@ def _check_panel(out: pd.DataFrame, unit: str, cohort: str, file: str | None) ->
     duplicated = np.flatnonzero(out.duplicated(["unit", "time"]).to_numpy())
     if len(duplicated):
         raise InputError("a unit appears twice in the same period", file=file, column=unit,
-                         rows=[_row(out.index[i], file) for i in duplicated],
+                         rows=[line_number(out.index[i], file) for i in duplicated],
                          fix="keep one row per unit and period")
     changing = out.groupby("unit")["cohort"].nunique()
     if (changing > 1).any():
         first = int(changing.index[changing > 1][0])
         rows = np.flatnonzero((out["unit"] == first).to_numpy())
         raise InputError("the cohort changes over time within a unit", file=file, column=cohort,
-                         rows=[_row(out.index[i], file) for i in rows], fix="give each unit its first treated period in every row")
+                         rows=[line_number(out.index[i], file) for i in rows], fix="give each unit its first treated period in every row")
     if not (out["cohort"] > 0).any():
         raise InputError("no unit is ever treated", file=file, column=cohort,
                          fix="give treated units their first treated period (0 or empty = never treated)")
 
-
-def _row(position: int, file: str | None) -> int:
-    """Line number in a file with one header line, else the 0-based position."""
-    return int(position) + 2 if file else int(position)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -65,10 +66,10 @@ def honest_bounds(
 
     events = quietly(lambda: CallawaySantAnna(base_period="universal", estimation_method="reg").fit(
         panel.frame, outcome=outcome, unit="unit", time="time", first_treat="cohort", aggregate="event_study"))
-    bounds = []
-    first = None
-    for m in m_values:
-        fitted = quietly(lambda m=m: HonestDiD(method=RESTRICTIONS[restriction], M=float(m)).fit(events))
-        first = first or fitted
-        bounds.append((float(m), float(fitted.ci_lb), float(fitted.ci_ub)))
-    return HonestBounds(restriction, float(first.original_estimate), float(first.original_se), tuple(bounds))
+    fits = [quietly(partial(_honest_fit, HonestDiD, RESTRICTIONS[restriction], float(m), events)) for m in m_values]
+    bounds = tuple((float(m), float(f.ci_lb), float(f.ci_ub)) for m, f in zip(m_values, fits))
+    return HonestBounds(restriction, float(fits[0].original_estimate), float(fits[0].original_se), bounds)
+
+
+def _honest_fit(honest: Any, method: str, m: float, events: Any) -> Any:
+    return honest(method=method, M=m).fit(events)

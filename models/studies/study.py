@@ -32,7 +32,7 @@ ENTRY_KINDS = {"models": ModelEntry, "event_studies": EventStudyEntry, "marginal
 #: the array each kind of estimated entry sits in
 ESTIMATED = {ModelEntry: "models", EventStudyEntry: "event_studies", MarginalEntry: "marginal",
              StaggeredEntry: "staggered"}
-#: build options a study may set in its [panel] table (fields of panel.build.options.BuildOptions)
+#: build options a study may set in its [panel] table (fields of panel.assemble.options.BuildOptions)
 PANEL_KEYS = ("cutoff_year", "exposure_threshold", "pre_years", "sanction_date", "winsorize", "winsor_limits", "filters")
 
 
@@ -76,8 +76,8 @@ class Study:
     randomization: tuple[RandomizationEntry, ...] = ()
 
     def build_options(self):
-        """The :class:`panel.build.options.BuildOptions` of the ``[panel]`` table (defaults elsewhere)."""
-        from panel.build.options import BuildOptions
+        """The :class:`panel.assemble.options.BuildOptions` of the ``[panel]`` table (defaults elsewhere)."""
+        from panel.assemble.options import BuildOptions
 
         return BuildOptions(**{k: tuple(v) if isinstance(v, list) else v for k, v in self.panel.items()})
 

@@ -205,7 +205,7 @@ def simulate_patent_counts(
         "design": alpha_design[fi] + rng.normal(0, 0.25, len(fi)),
     }
     own, joint, group_own, group_joint = {}, {}, {}, {}
-    counterfactual = None
+    counterfactual = np.empty(0)  # replaced by the invention draws below
     for kind in KINDS:
         u = rng.random(len(fi))
         v = rng.random(len(fi))
@@ -282,11 +282,11 @@ def patent_records_table(
         ipc``, sorted by firm and application date.
     """
     fi_parts, year_parts, kind_parts = [], [], []
-    for k, kind in enumerate(KINDS):
-        n = counts.total(kind)
-        fi_parts.append(np.repeat(firm_years["fi"].to_numpy(), n))
-        year_parts.append(np.repeat(firm_years["year"].to_numpy(), n))
-        kind_parts.append(np.full(int(n.sum()), k, dtype=np.int8))
+    for k, kind_name in enumerate(KINDS):
+        per_row = counts.total(kind_name)
+        fi_parts.append(np.repeat(firm_years["fi"].to_numpy(), per_row))
+        year_parts.append(np.repeat(firm_years["year"].to_numpy(), per_row))
+        kind_parts.append(np.full(int(per_row.sum()), k, dtype=np.int8))
     fi = np.concatenate(fi_parts)
     year = np.concatenate(year_parts)
     kind = np.concatenate(kind_parts)

@@ -18,7 +18,6 @@ import numpy as np
 import pandas as pd
 
 from data_schemas.errors import InputError
-from panel.files import atomic_directory
 from panel.demo.financials import BALANCE_COLUMNS, INCOME_COLUMNS, simulate_financials
 from panel.demo.firms import (
     annual_info_table,
@@ -40,6 +39,7 @@ from panel.demo.treatment import (
 )
 from panel.demo.truth import ground_truth
 from panel.demo.writer import WrittenFile, write_table
+from panel.files import atomic_directory
 from panel.sources.formats import LAYOUTS
 
 GROUND_TRUTH_FILE = "ground_truth.json"

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from panel.build.suppliers import pre_period_share, supplier_shares
+from panel.assemble.suppliers import pre_period_share, supplier_shares
 from panel.demo.params import DemoParams
 from panel.sources.suppliers import flag_suppliers
 
@@ -226,7 +226,7 @@ def simulate_suppliers(
             "year": np.repeat(firm_years["year"].to_numpy()[keep], RANKS).astype("int64"),
             "rank": np.tile(np.arange(1, RANKS + 1), len(keep)).astype("int64"),
             "supplier_name": names.ravel(),
-            "country": countries.ravel(),
+            "country": np.ravel(countries),
             "purchase_share": purchase.ravel(),
         }
     )

@@ -189,9 +189,10 @@ def _one_date(value: object, excel: bool) -> object:
     if isinstance(value, (dt.datetime, dt.date)):
         return pd.Timestamp(value).normalize()
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
-        if excel and _SERIAL_RANGE[0] <= value < _SERIAL_RANGE[1]:
-            return _EXCEL_EPOCH + pd.Timedelta(days=int(value))
-        value = str(int(value)) if float(value).is_integer() else str(value)
+        number = float(value)
+        if excel and _SERIAL_RANGE[0] <= number < _SERIAL_RANGE[1]:
+            return _EXCEL_EPOCH + pd.Timedelta(days=int(number))
+        value = str(int(number)) if number.is_integer() else str(value)
     text = str(value).strip().split(" ")[0].split("T")[0]
     for fmt in _DATE_FORMATS:
         try:

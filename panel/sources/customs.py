@@ -209,7 +209,7 @@ def _one_month(value: object) -> pd.Timestamp | str | None:
     if isinstance(value, (dt.date, dt.datetime)):
         return pd.Timestamp(value.year, value.month, 1)
     if isinstance(value, numbers.Real) and not isinstance(value, bool) and float(value).is_integer():
-        value = str(int(value))
+        value = str(int(float(value)))
     text = str(value).strip().split(" ")[0].split("T")[0]
     match = _MONTH_DIGITS.match(text) or _MONTH_SEPARATED.match(text)
     if match is None or not 1 <= int(match.group(2)) <= 12:

@@ -117,7 +117,9 @@ class RawTables(Mapping):
     ----------
     company, balance_sheet, income_statement : pandas.DataFrame
         Required tables.
-    annual_info, market_value, subsidies, patent_counts, patent_firm_year, semiconductor_share, suppliers, sanctions, huawei_suppliers, designations : pandas.DataFrame or None
+    annual_info, market_value, subsidies, patent_counts, patent_firm_year : pandas.DataFrame or None
+        Optional tables.
+    semiconductor_share, suppliers, sanctions, huawei_suppliers, designations : pandas.DataFrame or None
         Optional tables.
     provenance : mapping of str to tuple of FileRecord
         For each table read, its files.

@@ -127,7 +127,7 @@ def load_hs_groups(path: str | Path | None = None) -> HSGroups:
         attributes.
     """
     bundled = path is None
-    raw = read_raw(bundled_path() if bundled else path)
+    raw = read_raw(bundled_path() if path is None else path)
     by_name = {str(column).lower(): column for column in raw.data.columns}
     for required in ("hs_code", "group"):
         if required not in by_name:

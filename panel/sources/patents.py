@@ -134,7 +134,7 @@ def _quote(path: Path) -> str:
 def _transcode(path: Path, codec: str, target: Path) -> Path:
     """Stream a non-UTF-8 text file into a UTF-8 copy (DuckDB reads UTF-8 only)."""
     try:
-        with codecs.open(path, "r", encoding=codec) as src, target.open("w", encoding="utf-8") as dst:
+        with codecs.open(str(path), "r", encoding=codec) as src, target.open("w", encoding="utf-8") as dst:
             shutil.copyfileobj(src, dst, 1 << 20)
     except UnicodeDecodeError:
         raise InputError(

@@ -40,8 +40,8 @@ def command(data_dir: Path | None, demo: bool, out: Path, sample: str, cutoff_ye
     """
     if demo == (data_dir is not None):
         raise click.UsageError("give exactly one of --data DIR or --demo")
-    from panel.build.builder import build_panel
-    from panel.build.options import BuildOptions
+    from panel.assemble.builder import build_panel
+    from panel.assemble.options import BuildOptions
     from panel.files import refuse_existing
     from panel.firm_panel import companion_paths
     from panel.samples import select_sample

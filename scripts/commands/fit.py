@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 READERS = {".csv": "csv", ".txt": "csv", ".parquet": "parquet", ".pq": "parquet", ".dta": "stata"}
 
@@ -76,7 +80,7 @@ def command(
         click.echo(result.summary())
 
 
-def _read(path: Path, spec) -> "pandas.DataFrame":  # noqa: F821
+def _read(path: Path, spec) -> pd.DataFrame:
     """Read the columns ``spec`` needs from ``path``, with one-line errors."""
     import pandas as pd
 

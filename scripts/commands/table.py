@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 import click
@@ -61,9 +62,10 @@ def command(bundle: Path, names: tuple[str, ...], fmt: str, standalone: bool, st
     if out_dir is None:
         click.echo("\n".join(texts.values()), nl=False)
         return
-    written = write_atomically(
-        {out_dir / name: (lambda path, text=text: path.write_text(text, encoding="utf-8")) for name, text in texts.items()},
-        force=force,
-    )
+    written = write_atomically({out_dir / name: partial(_write_text, text=text) for name, text in texts.items()}, force=force)
     for path in written:
         click.echo(f"Wrote {path}")
+
+
+def _write_text(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")

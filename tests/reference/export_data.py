@@ -76,7 +76,7 @@ def demo_slice(seed: int = 0, n_firms: int = 1000, n_exposed: int = 50, n_other:
     """
     import tempfile
 
-    from panel.build.builder import build_panel
+    from panel.assemble.builder import build_panel
     from panel.demo import simulate
     from panel.sources import load_folder
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from panel.build.options import BuildOptions
+from panel.assemble.options import BuildOptions
 
 LITTLE_GIANT = "专精特新小巨人"
 

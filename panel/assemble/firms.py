@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from data_schemas.errors import InputError
-from panel.build.drop_log import DropLog
+from panel.assemble.drop_log import DropLog
 
 #: ownership texts that mark a state-owned enterprise
 SOE_PATTERN = r"国有|国企|中央|地方国资|state"
@@ -31,14 +31,13 @@ def industry_classification(path: str | Path | None = None) -> pd.DataFrame:
     DataFrame
         Indexed by ``code``.
     """
-    if path is None:
-        path = resources.files("panel") / "reference" / "industries.csv"
-    frame = pd.read_csv(path, dtype={"code": str})
+    source = resources.files("panel") / "reference" / "industries.csv" if path is None else path
+    frame = pd.read_csv(source, dtype={"code": str})
     missing = [c for c in ("code", *INDUSTRY_FLAGS, "position") if c not in frame]
     if missing:
         raise InputError(
             "industry classification lacks columns " + ", ".join(missing),
-            file=path,
+            file=str(source),
             fix="give code, manufacturing, high_tech, position, chokepoint",
         )
     return frame.set_index("code")

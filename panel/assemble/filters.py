@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import pandas as pd
 
-from panel.build.drop_log import DropLog
+from panel.assemble.drop_log import DropLog
 
 #: name -> (reason logged, rule returning True for firm-years to drop)
 FILTERS: dict[str, tuple[str, Callable[[pd.DataFrame], pd.Series]]] = {

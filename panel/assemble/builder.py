@@ -10,15 +10,15 @@ import pandas as pd
 from data_schemas.codebook import CODEBOOK
 from data_schemas.errors import InputError
 from data_schemas.panel import firm_panel as panel_schema
-from panel.build.derived import add_growth_and_lags, add_ratios
-from panel.build.drop_log import DropLog
-from panel.build.filters import apply_filters, winsorize
-from panel.build.firms import attach_firm_attributes, industry_classification
-from panel.build.options import WINSORIZED_VARIABLES, BuildOptions
-from panel.build.patents import application_counts, attach_patents
-from panel.build.statements import merge_statements
-from panel.build.suppliers import pre_period_share, supplier_shares
-from panel.build.treatment import attach_treatment
+from panel.assemble.derived import add_growth_and_lags, add_ratios
+from panel.assemble.drop_log import DropLog
+from panel.assemble.filters import apply_filters, winsorize
+from panel.assemble.firms import attach_firm_attributes, industry_classification
+from panel.assemble.options import WINSORIZED_VARIABLES, BuildOptions
+from panel.assemble.patents import application_counts, attach_patents
+from panel.assemble.statements import merge_statements
+from panel.assemble.suppliers import pre_period_share, supplier_shares
+from panel.assemble.treatment import attach_treatment
 from panel.firm_panel import FirmPanel
 
 REQUIRED_TABLES = ("company", "balance_sheet", "income_statement")

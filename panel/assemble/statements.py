@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from panel.build.drop_log import DropLog
+from panel.assemble.drop_log import DropLog
 
 _KEY = ["firm_id", "year"]
 

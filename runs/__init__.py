@@ -1,0 +1,1 @@
+"""Runs: a study from its data to its bundle of tables, figures, results and manifest."""
