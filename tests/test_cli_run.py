@@ -16,15 +16,22 @@ def run(*args):
 
 @pytest.fixture(scope="module")
 def bundles(small_demo, tmp_path_factory):
+    """One firm study run into a fresh root (``run all`` is in the slow set)."""
     out = tmp_path_factory.mktemp("results")
-    result = run("run", "all", "--data", small_demo, "--out", out, "--name", "r1")
+    result = run("run", "returns_to_innovation", "--data", small_demo, "--out", out, "--name", "r1")
     assert result.exit_code == 0, result.output
     return out
 
 
-def test_run_all_writes_one_bundle_per_study(bundles):
-    assert sorted(p.name for p in bundles.iterdir()) == [
+@pytest.mark.slow
+def test_run_all_writes_one_bundle_per_study(small_demo, tmp_path):
+    result = run("run", "all", "--data", small_demo, "--out", tmp_path, "--name", "r1")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
         "import_substitution", "patenting_response", "returns_to_innovation", "supply_chain_dependence"]
+
+
+def test_a_bundle_holds_every_table_format_and_figure(bundles):
     bundle = bundles / "returns_to_innovation" / "r1"
     tables = sorted(p.name for p in (bundle / "tables").iterdir())
     assert "returns_to_innovation_roa_invention.tex" in tables
@@ -124,6 +131,7 @@ def test_progress_is_quiet_without_a_terminal(bundles):
     assert stream.getvalue() == "[1/2] returns_to_innovation: panel (1 left)\n"
 
 
+@pytest.mark.slow
 def test_run_all_on_a_panel_runs_the_firm_studies(small_panel, tmp_path):
     panel_file = tmp_path / "panel.parquet"
     small_panel.save(panel_file)

@@ -209,6 +209,7 @@ def test_the_same_month_in_two_customs_files_is_an_error(tmp_path, demo_folder):
     )
 
 
+@pytest.mark.slow
 def test_run_all_demo_includes_it(tmp_path):
     result = run("run", "all", "--demo", "--firms", 300, "--out", tmp_path, "--name", "a", "--format", "md")
     assert result.exit_code == 0, result.output

@@ -60,7 +60,7 @@ SMALL = (0, 1000)
 FULL = (0, 4000)
 
 
-@pytest.fixture(scope="module", params=[pytest.param(SMALL, id="1000-firms"),
+@pytest.fixture(scope="module", params=[pytest.param(SMALL, id="1000-firms", marks=pytest.mark.slow),
                                         pytest.param(FULL, id="4000-firms", marks=pytest.mark.slow)])
 def demo(request, tmp_path_factory):
     """(panel data, ground truth, results by study name) for one simulated demo."""
