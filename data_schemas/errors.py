@@ -8,6 +8,7 @@ and exit code 2, never a traceback.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import SupportsInt
@@ -86,3 +87,96 @@ def line_number(position: SupportsInt, file: str | Path | None) -> int:
     (2, 0)
     """
     return int(position) + 2 if file else int(position)
+
+
+def did_you_mean(name: str, choices: Iterable[str]) -> str:
+    """A hint naming the closest of ``choices`` to ``name`` (case-insensitive), or ``""``.
+
+    Examples
+    --------
+    >>> did_you_mean("cluter", ["iid", "hc1", "cluster"])
+    "did you mean 'cluster'?"
+    >>> did_you_mean("zzz", ["iid"])
+    ''
+    """
+    by_lower = {str(choice).lower(): str(choice) for choice in choices}
+    match = difflib.get_close_matches(str(name).lower(), list(by_lower), n=1, cutoff=0.6)
+    return f"did you mean '{by_lower[match[0]]}'?" if match else ""
+
+
+def unknown_choice(value: str, choices: Iterable[str], *, what: str, file: str | Path | None = None,
+                   column: str | None = None, listing: bool = True) -> InputError:
+    """The error for a ``value`` that is not one of ``choices``: a did-you-mean hint and the choices.
+
+    Parameters
+    ----------
+    value : str
+        What the user gave.
+    choices : iterable of str
+        What exists.
+    what : str
+        What the value names, e.g. ``"vcov"`` (the message says ``unknown vcov 'x'``).
+    file, column : optional
+        Where the value was found.
+    listing : bool
+        Whether to list the choices after a hint (a hint alone when false; the
+        choices are always listed when there is no hint).
+
+    Examples
+    --------
+    >>> str(unknown_choice("cluter", ["iid", "cluster"], what="vcov"))
+    "unknown vcov 'cluter'; did you mean 'cluster'? (choices: iid, cluster)"
+    >>> str(unknown_choice("x", ["iid", "cluster"], what="vcov"))
+    "unknown vcov 'x'; choose from iid, cluster"
+    """
+    names = [str(c) for c in choices]
+    hint = did_you_mean(value, names)
+    if hint:
+        fix = f"{hint} (choices: {', '.join(names)})" if listing else hint
+    else:
+        fix = f"choose from {', '.join(names) or '(none)'}"
+    return InputError(f"unknown {what} '{value}'", file=file, column=column, fix=fix)
+
+
+def check_choice(value: str, choices: Iterable[str], *, what: str, file: str | Path | None = None,
+                 column: str | None = None, listing: bool = True) -> None:
+    """Raise :func:`unknown_choice`'s error unless ``value`` is one of ``choices``.
+
+    Examples
+    --------
+    >>> check_choice("hc1", ["iid", "hc1"], what="vcov")
+    """
+    names = [str(c) for c in choices]
+    if value not in names:
+        raise unknown_choice(value, names, what=what, file=file, column=column, listing=listing)
+
+
+def missing_column(name: str, available: Iterable[str], *, file: str | Path | None = None,
+                   where: str = "") -> InputError:
+    """The error for a column ``name`` that is not among ``available``: a hint or the columns there are.
+
+    Examples
+    --------
+    >>> str(missing_column("unoin", ["union", "year"], file="wages.csv"))
+    "wages.csv: column 'unoin': no such column; did you mean 'union'?"
+    >>> str(missing_column("x", ["union", "year"], where="in the panel"))
+    "column 'x': no such column in the panel; the columns are: union, year"
+    """
+    have = [str(c) for c in available]
+    listing = ", ".join(have[:20]) + (" ..." if len(have) > 20 else "")
+    return InputError("no such column" + (f" {where}" if where else ""), file=file, column=name,
+                      fix=did_you_mean(name, have) or f"the columns are: {listing}")
+
+
+def check_columns(wanted: Iterable[str], available: Iterable[str], *, file: str | Path | None = None,
+                  where: str = "") -> None:
+    """Raise :func:`missing_column`'s error for the first of ``wanted`` not among ``available``.
+
+    Examples
+    --------
+    >>> check_columns(["year"], ["union", "year"])
+    """
+    have = [str(c) for c in available]
+    for name in wanted:
+        if name not in have:
+            raise missing_column(name, have, file=file, where=where)

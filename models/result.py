@@ -10,8 +10,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from data_schemas.errors import InputError
-from models.names import did_you_mean
+from data_schemas.errors import InputError, did_you_mean
 from models.spec import Spec
 
 #: How each variance estimator is described in table notes.

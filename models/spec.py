@@ -6,8 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from data_schemas.errors import InputError
-from models.names import did_you_mean
+from data_schemas.errors import InputError, check_columns, unknown_choice
 
 #: The variance estimators :func:`models.fit` knows, see :mod:`models.covariance`.
 VCOV_TYPES = ("iid", "hc1", "cluster", "driscoll-kraay")
@@ -79,11 +78,7 @@ class Spec:
         vcov = self.vcov if self.vcov is not None else ("cluster" if self.cluster else "iid")
         vcov = vcov.lower().replace("_", "-")
         if vcov not in VCOV_TYPES:
-            hint = did_you_mean(vcov, VCOV_TYPES)
-            raise InputError(
-                f"unknown vcov '{self.vcov}'",
-                fix=(f"{hint} " if hint else "") + f"(choices: {', '.join(VCOV_TYPES)})",
-            )
+            raise unknown_choice(str(self.vcov), VCOV_TYPES, what="vcov")
         set_(self, "vcov", vcov)
         self._check_names()
         self._check_vcov_needs()
@@ -144,16 +139,7 @@ class Spec:
         file : str, optional
             The data file, named in the message.
         """
-        have = [str(name) for name in available]
-        for name in self.columns:
-            if name not in have:
-                listing = ", ".join(have[:20]) + (" ..." if len(have) > 20 else "")
-                raise InputError(
-                    "no such column",
-                    file=file,
-                    column=name,
-                    fix=did_you_mean(name, have) or f"the columns are: {listing}",
-                )
+        check_columns(self.columns, available, file=file)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-able description, read back by :meth:`from_dict`."""

@@ -88,23 +88,28 @@ def write_bundle(
     """
     target = Path(target)
     with atomic_directory(target, force=force) as folder:
-        (folder / "tables").mkdir()
-        for table in content.tables.values():
-            for name, text in table_files(table, formats, style).items():
-                (folder / "tables" / name).write_text(text, encoding="utf-8")
-        if content.figures:
-            (folder / "figures").mkdir()
-            for name, draw in content.figures.items():
-                draw(folder / "figures" / name)
-        stored = {
-            "results": content.results,
-            "tables": {name: table.to_dict() for name, table in content.tables.items()},
-            "rendering": {"formats": list(formats), "stars": list(style.stars), "second_row": style.second_row,
-                          "digits": style.digits},
-        }
-        _write_json(folder / RESULTS_FILE, stored)
-        _write_json(folder / MANIFEST_FILE, content.manifest)
+        fill_bundle(folder, content, formats=formats, style=style)
     return target
+
+
+def fill_bundle(folder: Path, content: BundleContent, *, formats: Sequence[str], style: Style) -> None:
+    """Write a bundle's files into the empty folder ``folder`` (see :func:`write_bundle` for an atomic write)."""
+    (folder / "tables").mkdir()
+    for table in content.tables.values():
+        for name, text in table_files(table, formats, style).items():
+            (folder / "tables" / name).write_text(text, encoding="utf-8")
+    if content.figures:
+        (folder / "figures").mkdir()
+        for name, draw in content.figures.items():
+            draw(folder / "figures" / name)
+    stored = {
+        "results": content.results,
+        "tables": {name: table.to_dict() for name, table in content.tables.items()},
+        "rendering": {"formats": list(formats), "stars": list(style.stars), "second_row": style.second_row,
+                      "digits": style.digits},
+    }
+    _write_json(folder / RESULTS_FILE, stored)
+    _write_json(folder / MANIFEST_FILE, content.manifest)
 
 
 def _write_json(path: Path, data: Any) -> None:

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import platform
 import sys
 from collections.abc import Iterable, Mapping
 from importlib import metadata
-from pathlib import Path
 from typing import Any
 
 #: distributions whose versions go into every manifest
 PACKAGES = ("chokepoint-panel", "numpy", "pandas", "scipy", "statsmodels", "linearmodels", "pandera", "pyarrow",
-            "duckdb", "matplotlib", "click")
+            "duckdb", "matplotlib", "click", "diff-diff")
 
 
 def package_versions(names: Iterable[str] = PACKAGES) -> dict[str, str]:
@@ -25,16 +23,6 @@ def package_versions(names: Iterable[str] = PACKAGES) -> dict[str, str]:
         except metadata.PackageNotFoundError:
             versions[name] = "not installed"
     return versions
-
-
-def file_record(path: str | Path) -> dict[str, Any]:
-    """Path, size and SHA-256 of a file."""
-    path = Path(path)
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return {"path": str(path), "bytes": path.stat().st_size, "sha256": digest.hexdigest()}
 
 
 def build_manifest(

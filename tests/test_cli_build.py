@@ -103,7 +103,7 @@ def test_empty_sample_is_an_error(small_demo, tmp_path):
 def test_data_or_demo_exactly_once(tmp_path):
     result = run("build", "--out", tmp_path / "p.parquet")
     assert result.exit_code == 2
-    assert "Error: give exactly one of --data DIR or --demo" in result.output
+    assert "Error: give exactly one of --demo or --data DIR" in result.output
 
 
 def test_samples_lists_sizes(small_demo, tmp_path):

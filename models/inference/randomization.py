@@ -35,10 +35,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from data_schemas.errors import InputError, line_number
+from data_schemas.errors import InputError, check_choice, check_columns, line_number
 from models.design import Design, build_design, codes
 from models.fixed_effects import absorb
-from models.names import did_you_mean
 from models.spec import Spec
 
 #: The two kinds of placebo assignment.
@@ -164,17 +163,12 @@ def randomization_inference(
         If ``term`` is not a regressor or not the indicator of ``time >= cohort``,
         the cohort or stratum changes within a unit, or an option is out of range.
     """
-    if placebo not in PLACEBOS:
-        hint = did_you_mean(placebo, PLACEBOS)
-        raise InputError(f"unknown placebo '{placebo}'", fix=(f"{hint} " if hint else "") + "(choices: firms, years)")
+    check_choice(placebo, PLACEBOS, what="placebo")
     if term not in spec.regressors:
         raise InputError(f"'{term}' is not a regressor of the model", fix=f"choose one of: {', '.join(spec.regressors)}")
     if draws < 1:
         raise InputError(f"draws must be at least 1, got {draws}")
-    for name in (unit, time, cohort, *([strata] if strata else [])):
-        if name not in data.columns:
-            raise InputError("no such column", file=file, column=name,
-                             fix=did_you_mean(name, [str(c) for c in data.columns]) or None)
+    check_columns((unit, time, cohort, *([strata] if strata else [])), data.columns, file=file)
     design = build_design(data, spec, file=file)
     rows = data.loc[design.index]
     timing = _Timing.from_rows(rows, term, unit=unit, time=time, cohort=cohort, strata=strata, file=file)

@@ -17,8 +17,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from data_schemas.errors import InputError
-from models.names import did_you_mean
+from data_schemas.errors import InputError, check_choice
 from models.staggered import cs_aggregation
 from models.staggered._library import (
     CONTROL_NAMES,
@@ -91,9 +90,7 @@ def callaway_santanna(
         they are (``allow_unbalanced_panel``).
     """
     check_control(control)
-    if method not in METHODS:
-        hint = did_you_mean(method, METHODS)
-        raise InputError(f"unknown method '{method}'", fix=(f"{hint} " if hint else "") + "(choices: reg, ipw, dr)")
+    check_choice(method, METHODS, what="method")
     if bootstrap < 0:
         raise InputError(f"bootstrap draws must be zero or more, got {bootstrap}")
     panel = prepare(data, outcome, unit=unit, time=time, cohort=cohort, covariates=covariates, file=file)

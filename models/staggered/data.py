@@ -8,8 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from data_schemas.errors import InputError, line_number
-from models.names import did_you_mean
+from data_schemas.errors import InputError, check_choice, check_columns, line_number
 
 #: Control units the estimators compare with: never treated, or also not yet treated.
 CONTROLS = ("never", "notyet")
@@ -42,9 +41,7 @@ class StaggeredData:
 
 def check_control(control: str) -> str:
     """Return ``control`` if it is one of :data:`CONTROLS`, else raise :class:`InputError`."""
-    if control not in CONTROLS:
-        hint = did_you_mean(control, CONTROLS)
-        raise InputError(f"unknown control group '{control}'", fix=(f"{hint} " if hint else "") + "(choices: never, notyet)")
+    check_choice(control, CONTROLS, what="control group")
     return control
 
 
@@ -79,10 +76,7 @@ def prepare(
         period, its cohort changes over time, or no unit is (never) treated.
     """
     names = [outcome, unit, time, cohort, *covariates]
-    for name in names:
-        if name not in data.columns:
-            raise InputError("no such column", file=file, column=name,
-                             fix=did_you_mean(name, [str(c) for c in data.columns]) or None)
+    check_columns(names, data.columns, file=file)
     frame = data.loc[:, list(dict.fromkeys(names))].copy()
     for name in [outcome, time, cohort, *covariates]:
         _check_numeric(frame[name], name, file)

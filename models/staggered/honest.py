@@ -9,8 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from data_schemas.errors import InputError
-from models.names import did_you_mean
+from data_schemas.errors import check_choice
 from models.staggered._library import quietly
 from models.staggered.data import prepare
 
@@ -57,10 +56,7 @@ def honest_bounds(
 
     Returns the 95% robust interval of the average post-period effect for each M.
     """
-    if restriction not in RESTRICTIONS:
-        hint = did_you_mean(restriction, RESTRICTIONS)
-        raise InputError(f"unknown restriction '{restriction}'",
-                         fix=(f"{hint} " if hint else "") + "(choices: relative-magnitude, smoothness)")
+    check_choice(restriction, RESTRICTIONS, what="restriction")
     panel = prepare(data, outcome, unit=unit, time=time, cohort=cohort, file=file)
     from diff_diff import CallawaySantAnna, HonestDiD
 

@@ -197,18 +197,21 @@ round-trip everything without re-estimating.
 from models.studies.builtin import builtin_studies, load_study, run_study_file
 from models.studies.condition import Condition, parse_condition
 from models.studies.results import EventStudyResult, MarginalResult, StudyResults
-from models.studies.runner import run_study
+from models.studies.runner import PreparedStudy, estimate_study, prepare_study, run_study
 from models.studies.study import Study, read_study, study_from_mapping
 
 __all__ = [
     "Condition",
     "EventStudyResult",
     "MarginalResult",
+    "PreparedStudy",
     "Study",
     "StudyResults",
     "builtin_studies",
+    "estimate_study",
     "load_study",
     "parse_condition",
+    "prepare_study",
     "read_study",
     "run_study",
     "run_study_file",

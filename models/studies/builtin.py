@@ -5,8 +5,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from data_schemas.errors import InputError
-from models.names import did_you_mean
+from data_schemas.errors import InputError, did_you_mean
 from models.studies.results import StudyResults
 from models.studies.runner import run_study
 from models.studies.study import Study, read_study

@@ -10,9 +10,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
-from data_schemas.errors import InputError
+from data_schemas.errors import InputError, did_you_mean
 from models.marginal import SEPARATOR
-from models.names import did_you_mean
 from models.spec import Spec
 from models.studies.condition import Condition, parse_condition
 

@@ -12,11 +12,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from data_schemas.errors import InputError
+from data_schemas.errors import InputError, did_you_mean
 from models.inference.randomization import RandomizationResult
 from models.inference.wild_bootstrap import WildBootstrapResult
 from models.marginal import marginal_by_period
-from models.names import did_you_mean
 from models.result import Result
 from models.staggered import StaggeredResult
 from models.studies.study import Study, study_from_mapping

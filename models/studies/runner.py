@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from data_schemas.errors import InputError
+from data_schemas.errors import InputError, did_you_mean
 from models.event_study import event_study, event_term, exposure_event_study
 from models.fixed_effects import fit
 from models.marginal import add_interactions, add_year_interactions
-from models.names import did_you_mean
 from models.spec import Spec
 from models.studies.declarations import (
     TIME,
@@ -34,7 +34,7 @@ EARLY_TREATED_REASON = "treated in or before their first year in the sample (no 
 
 
 def run_study(study: Study, panel) -> StudyResults:
-    """Estimate every entry of ``study`` on ``panel``.
+    """Estimate every entry of ``study`` on ``panel``: :func:`prepare_study`, then :func:`estimate_study`.
 
     Everything that can be checked without estimating is checked first (build
     options, columns, empty subsamples, controls that a fixed effect absorbs),
@@ -52,6 +52,44 @@ def run_study(study: Study, panel) -> StudyResults:
     -------
     StudyResults
     """
+    return estimate_study(prepare_study(study, panel))
+
+
+@dataclass(frozen=True)
+class PreparedStudy:
+    """A study checked against its panel, with the estimation sample of every entry.
+
+    Parameters
+    ----------
+    study : Study
+        The study.
+    options : dict
+        The build options of the panel.
+    base : pandas.DataFrame
+        The study's sample of the panel.
+    frames : dict of str to pandas.DataFrame
+        Each estimated entry's data, by name.
+    bootstrap_frames, randomization_frames : dict of str to pandas.DataFrame
+        Each test's data, by name.
+    """
+
+    study: Study
+    options: dict[str, Any]
+    base: pd.DataFrame = field(repr=False)
+    frames: dict[str, pd.DataFrame] = field(repr=False)
+    bootstrap_frames: dict[str, pd.DataFrame] = field(repr=False)
+    randomization_frames: dict[str, pd.DataFrame] = field(repr=False)
+
+
+def prepare_study(study: Study, panel) -> PreparedStudy:
+    """Check everything ``study`` needs of ``panel`` and cut each entry's data; nothing is estimated.
+
+    Raises
+    ------
+    InputError
+        Build options the panel lacks, missing columns, empty subsamples,
+        regressors that a fixed effect absorbs.
+    """
     from panel.samples import select_sample
 
     _check_build_options(study, panel)
@@ -62,6 +100,13 @@ def run_study(study: Study, panel) -> StudyResults:
                         for test in study.wild_bootstrap}
     randomization_frames = {test.name: _test_frame(study, test, base, "randomization", test.columns)
                             for test in study.randomization}
+    return PreparedStudy(study, panel.options.to_dict(), base, frames, bootstrap_frames, randomization_frames)
+
+
+def estimate_study(prepared: PreparedStudy) -> StudyResults:
+    """Estimate every entry of a prepared study."""
+    study, base, frames = prepared.study, prepared.base, prepared.frames
+    bootstrap_frames, randomization_frames = prepared.bootstrap_frames, prepared.randomization_frames
     models = {m.name: fit(frames[m.name], m.spec) for m in study.models}
     event_studies = {e.name: _event_study(e, frames[e.name]) for e in study.event_studies}
     marginal = {m.name: _marginal(m, frames[m.name]) for m in study.marginal}
@@ -74,7 +119,7 @@ def run_study(study: Study, panel) -> StudyResults:
         "entries": {**{name: _entry_coverage(frames[name], results[name]) for name in results},
                     **{s.name: _staggered_coverage(s, frames[s.name]) for s in study.staggered}},
     }
-    return StudyResults(study, models, event_studies, marginal, coverage, panel.options.to_dict(),
+    return StudyResults(study, models, event_studies, marginal, coverage, prepared.options,
                         staggered, wild_bootstrap, randomization)
 
 

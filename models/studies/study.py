@@ -8,8 +8,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from data_schemas.errors import InputError
-from models.names import did_you_mean
+from data_schemas.errors import InputError, did_you_mean
 from models.studies.declarations import (
     EventStudyEntry,
     FigureEntry,

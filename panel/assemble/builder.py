@@ -20,8 +20,7 @@ from panel.assemble.statements import merge_statements
 from panel.assemble.suppliers import pre_period_share, supplier_shares
 from panel.assemble.treatment import attach_treatment
 from panel.firm_panel import FirmPanel
-
-REQUIRED_TABLES = ("company", "balance_sheet", "income_statement")
+from panel.sources.folder import REQUIRED_TABLES
 
 
 def build_panel(

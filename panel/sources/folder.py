@@ -61,6 +61,7 @@ import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -99,11 +100,16 @@ class FileRecord:
 
     @classmethod
     def of(cls, path: Path) -> FileRecord:
+        """The record of the file at ``path`` (read in 1 MiB chunks)."""
         digest = hashlib.sha256()
         with path.open("rb") as handle:
             for chunk in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(chunk)
         return cls(path=path.resolve(), size=path.stat().st_size, sha256=digest.hexdigest())
+
+    def to_dict(self) -> dict[str, Any]:
+        """As stored in a manifest: ``path``, ``bytes``, ``sha256``."""
+        return {"path": str(self.path), "bytes": self.size, "sha256": self.sha256}
 
 
 @dataclass(frozen=True, eq=False)

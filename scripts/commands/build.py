@@ -6,11 +6,11 @@ from pathlib import Path
 
 import click
 
+from scripts.options import data_options
+
 
 @click.command(name="build")
-@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder of raw files (CSMAR/CNRDS exports, supplier disclosures, treatment inputs).")
-@click.option("--demo", is_flag=True, help="Build from a fresh simulated demo instead of --data.")
+@data_options(panel=False)
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=Path("panel.parquet"),
               show_default=True, help="Panel file to write; the codebook and drop log go beside it.")
 @click.option("--sample", default="all", show_default=True, help="Named sample (see 'chokepoint samples') or a file of firm ids.")
@@ -19,8 +19,6 @@ import click
               show_default=True, help="Which Entity-List date dates a sanction.")
 @click.option("--winsorize", type=click.Choice(["none", "pooled", "by_year"]), default="none", show_default=True,
               help="Winsorize ratios at 1/99 %, pooled or within each year.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the demo (with --demo).")
-@click.option("--firms", type=int, default=4000, show_default=True, help="Number of demo firms (with --demo).")
 @click.option("--force", is_flag=True, help="Overwrite an existing panel file.")
 def command(data_dir: Path | None, demo: bool, out: Path, sample: str, cutoff_year: int, sanction_date: str,
             winsorize: str, seed: int, firms: int, force: bool) -> None:
@@ -38,27 +36,18 @@ def command(data_dir: Path | None, demo: bool, out: Path, sample: str, cutoff_ye
       chokepoint build --data csmar_exports --sample high_tech --winsorize by_year
       chokepoint build --data csmar_exports --sample my_firms.csv --out mine.parquet
     """
-    if demo == (data_dir is not None):
-        raise click.UsageError("give exactly one of --data DIR or --demo")
-    from panel.assemble.builder import build_panel
+    import tempfile
+
     from panel.assemble.options import BuildOptions
     from panel.files import refuse_existing
     from panel.firm_panel import companion_paths
-    from panel.samples import select_sample
-    from panel.sources import load_folder
+    from runs.data import DataChoice, DataSource
 
+    choice = DataChoice(demo=demo, data_dir=data_dir, seed=seed, firms=firms, panel_allowed=False)
     refuse_existing(companion_paths(out).values(), force=force)
     options = BuildOptions(cutoff_year=cutoff_year, sanction_date=sanction_date, winsorize=winsorize)
-    if demo:
-        import tempfile
-
-        from panel.demo import simulate
-
-        with tempfile.TemporaryDirectory(prefix="chokepoint-demo-") as tmp:
-            raw = load_folder(simulate(Path(tmp) / "demo", seed=seed, n_firms=firms), cutoff_year=cutoff_year)
-    else:
-        raw = load_folder(data_dir, cutoff_year=cutoff_year)
-    panel = select_sample(build_panel(raw, options), sample)
+    with tempfile.TemporaryDirectory(prefix="chokepoint-demo-") as tmp:
+        panel = DataSource(choice, Path(tmp)).panel(options, sample)
     paths = panel.save(out, force=force)
     dropped = panel.drop_log.groupby(["stage", "reason"], sort=False).size()
     click.echo(f"Panel: {len(panel.data):,} firm-years, {panel.n_firms:,} firms, "

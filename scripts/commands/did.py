@@ -3,29 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
-from scripts.commands.fit import _names, _read
+from scripts.options import names
 
 ESTIMATOR_NAMES = ("callaway-santanna", "sun-abraham", "imputation", "twfe")
-
-
-class _Columns:
-    """The columns the command reads, in the form ``fit``'s file reader expects."""
-
-    def __init__(self, columns: tuple[str, ...]) -> None:
-        self.columns = tuple(dict.fromkeys(columns))
-
-    def check_columns(self, available, file: str | None = None) -> None:
-        from data_schemas.errors import InputError
-        from models.names import did_you_mean
-
-        have = [str(name) for name in available]
-        for name in self.columns:
-            if name not in have:
-                raise InputError("no such column", file=file, column=name,
-                                 fix=did_you_mean(name, have) or f"the columns are: {', '.join(have[:20])}")
 
 
 @click.command(name="did")
@@ -58,14 +42,15 @@ def command(data: Path, outcome: str, unit: str, time: str, cohort: str, estimat
 
     from data_schemas.errors import InputError
     from models.staggered import ESTIMATORS
+    from panel.sources.columns import read_columns
 
-    names = _names(covariates)
+    covariate_names = names(covariates)
     if control != "never" and estimator != "callaway-santanna":
         raise InputError(f"--control {control} applies to callaway-santanna only",
                          fix="drop --control or use --estimator callaway-santanna")
-    frame = _read(data, _Columns((outcome, unit, time, cohort, *names)))
-    options = {"control": control} if estimator == "callaway-santanna" else {}
-    result = ESTIMATORS[estimator](frame, outcome, unit=unit, time=time, cohort=cohort, covariates=names,
+    frame = read_columns(data, (outcome, unit, time, cohort, *covariate_names))
+    options: dict[str, Any] = {"control": control} if estimator == "callaway-santanna" else {}
+    result = ESTIMATORS[estimator](frame, outcome, unit=unit, time=time, cohort=cohort, covariates=covariate_names,
                                    file=str(data), **options)
     if output == "json":
         click.echo(json.dumps(result.to_dict()))

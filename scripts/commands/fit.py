@@ -3,18 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
-if TYPE_CHECKING:
-    import pandas as pd
-
-READERS = {".csv": "csv", ".txt": "csv", ".parquet": "parquet", ".pq": "parquet", ".dta": "stata"}
-
-
-def _names(text: str | None) -> tuple[str, ...]:
-    return tuple(part.strip() for part in text.split(",") if part.strip()) if text else ()
+from scripts.options import names
 
 
 @click.command(name="fit")
@@ -57,18 +49,19 @@ def command(
     import warnings
 
     from models import Spec, fit
+    from panel.sources.columns import read_columns
 
     spec = Spec(
         outcome,
-        _names(regressors),
-        fixed_effects=_names(fixed_effects),
-        cluster=_names(cluster),
+        names(regressors),
+        fixed_effects=names(fixed_effects),
+        cluster=names(cluster),
         vcov=vcov,
         weights=weights,
         time=time,
         lags=lags,
     )
-    frame = _read(data, spec)
+    frame = read_columns(data, spec.columns)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         result = fit(frame, spec, file=str(data))
@@ -78,39 +71,3 @@ def command(
         click.echo(json.dumps(result.to_dict()))
     else:
         click.echo(result.summary())
-
-
-def _read(path: Path, spec) -> pd.DataFrame:
-    """Read the columns ``spec`` needs from ``path``, with one-line errors."""
-    import pandas as pd
-
-    from data_schemas.errors import InputError
-
-    kind = READERS.get(path.suffix.lower())
-    if kind is None:
-        raise InputError(
-            f"cannot read files of type '{path.suffix}'", file=str(path), fix="give a .csv, .parquet or .dta file"
-        )
-    if not path.is_file():
-        raise InputError("no such file", file=str(path))
-    try:
-        if kind == "csv":
-            columns = pd.read_csv(path, nrows=0).columns
-        elif kind == "parquet":
-            import pyarrow.parquet as pq
-
-            columns = pq.read_schema(path).names
-        else:
-            columns = pd.read_stata(path, iterator=True).variable_labels().keys()
-        spec.check_columns(columns, file=str(path))
-        wanted = list(spec.columns)
-        if kind == "csv":
-            return pd.read_csv(path, usecols=wanted)
-        if kind == "parquet":
-            return pd.read_parquet(path, columns=wanted)
-        return pd.read_stata(path, columns=wanted, convert_categoricals=False)
-    except InputError:
-        raise
-    except Exception as exc:  # any parser failure is the user's file being unreadable
-        raise InputError(f"cannot read the file ({type(exc).__name__}: {exc})".splitlines()[0], file=str(path),
-                         fix="check that it is a valid CSV, Parquet or Stata file") from exc

@@ -6,13 +6,12 @@ from pathlib import Path
 
 import click
 
+from scripts.options import data_options
+
 
 @click.command(name="run")
 @click.argument("study")
-@click.option("--demo", is_flag=True, help="Run on a fresh simulated demo.")
-@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), help="Folder of raw files.")
-@click.option("--panel", "panel_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="A panel built by 'chokepoint build'.")
+@data_options(panel=True)
 @click.option("--sample", help="Named sample (see 'chokepoint samples') or a file of firm ids.")
 @click.option("--out", "out_root", type=click.Path(file_okay=False, path_type=Path), default=Path("results"),
               show_default=True, help="Where bundles go: OUT/<study>/<run>/.")
@@ -21,8 +20,6 @@ import click
               help="Table formats, comma-separated: latex, md, html, csv.")
 @click.option("--stars", default="0.1,0.05,0.01", show_default=True, help="p-value thresholds, or 'none'.")
 @click.option("--se", "second_row", default="se", show_default=True, help="Under each coefficient: se, t, p, ci or none.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Demo seed (with --demo).")
-@click.option("--firms", type=int, default=4000, show_default=True, help="Demo firms (with --demo).")
 @click.option("--force", is_flag=True, help="Replace an existing run folder of the same name.")
 def command(study: str, demo: bool, data_dir: Path | None, panel_file: Path | None, sample: str | None, out_root: Path,
             run_name: str | None, formats: str, stars: str, second_row: str, seed: int, firms: int, force: bool) -> None:
@@ -41,14 +38,14 @@ def command(study: str, demo: bool, data_dir: Path | None, panel_file: Path | No
     """
     from report.bundle import parse_formats
     from report.style import Style
+    from runs import DataChoice, default_run_name, run_studies, study_names
     from scripts.commands.table import parse_stars
-    from scripts.pipeline import DataChoice, default_run_name, run_studies, study_names
     from scripts.progress import Progress
 
     choice = DataChoice(demo=demo, data_dir=data_dir, panel_file=panel_file, seed=seed, firms=firms)
     style = Style(stars=parse_stars(stars), second_row=second_row)
     written = run_studies(
-        study_names(study, choice, sample), choice, sample=sample, out_root=out_root, run_name=run_name or default_run_name(),
+        study_names(study, choice), choice, sample=sample, out_root=out_root, run_name=run_name or default_run_name(),
         formats=parse_formats(formats), style=style, force=force, progress_factory=Progress,
     )
     for path in written:

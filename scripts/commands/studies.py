@@ -17,9 +17,9 @@ def command() -> None:
       chokepoint studies
     """
     from models.studies import builtin_studies, load_study
-    from scripts.pipeline import SPECIAL_STUDIES
+    from runs import BUILTIN_KINDS
 
     for name, path in builtin_studies().items():
         click.echo(f"{name:<26} {load_study(name).title}\n{'':<26} {path}")
-    for name in SPECIAL_STUDIES:
+    for name in BUILTIN_KINDS:
         click.echo(f"{name:<26} (built into the program; needs --demo or --data DIR)")

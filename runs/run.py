@@ -1,0 +1,93 @@
+"""``chokepoint run`` as a library call: studies -> checked data -> estimates -> bundles, all or none."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+from data_schemas.errors import InputError
+from runs.data import DataChoice, DataSource
+from runs.kinds import BUILTIN_KINDS, resolve
+
+
+class _Quiet:
+    """A progress reporter that says nothing."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+
+    def step(self, what: str) -> None:
+        """Ignore the step."""
+
+
+def default_run_name() -> str:
+    """UTC time stamp naming a run, e.g. ``20261123-181500``."""
+    return dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+
+
+def study_names(study: str, choice: DataChoice) -> list[str]:
+    """The studies to run: ``"all"`` -> every built-in study the data allow; otherwise the one given.
+
+    The kinds of :data:`runs.kinds.BUILTIN_KINDS` read raw files, not the firm
+    panel: ``all`` leaves them out when the data are a built panel.
+    """
+    from models.studies import builtin_studies
+
+    if study == "all":
+        firm_level = list(builtin_studies())
+        return firm_level if choice.panel_file is not None else [*firm_level, *BUILTIN_KINDS]
+    return [study]
+
+
+def run_studies(names: Sequence[str], choice: DataChoice, *, sample: str | None, out_root: Path, run_name: str,
+                formats: tuple[str, ...], style: Any, force: bool = False,
+                progress_factory: Callable[[int], Any] = _Quiet) -> list[Path]:
+    """Run each study and write its bundle to ``out_root/<study>/<run_name>``.
+
+    Every study is checked before anything is estimated (its data choice and
+    sample, the targets, then each study's data are loaded and checked), every
+    study is estimated before anything is written, and the bundles are written
+    into temporary folders inside ``out_root`` and moved into place together:
+    a run of several studies that fails leaves no bundle behind.
+
+    Returns
+    -------
+    list of Path
+        The bundles written.
+    """
+    from panel.files import atomic_directory, refuse_existing
+    from report.bundle import BundleContent, fill_bundle
+    from report.manifest import build_manifest
+
+    kinds = [resolve(name) for name in names]
+    for kind in kinds:
+        kind.check(choice, sample)
+    targets = [Path(out_root) / kind.name / run_name for kind in kinds]
+    if len(set(targets)) != len(targets):
+        raise InputError("two studies of the run have the same name", fix="give every study its own name")
+    refuse_existing(targets, force=force)
+    progress = progress_factory(3 * len(kinds))  # each study: data, estimation, writing
+    with tempfile.TemporaryDirectory(prefix="chokepoint-run-") as tmp:
+        source = DataSource(choice, Path(tmp))
+        loaded, files = [], []
+        for kind in kinds:
+            progress.step(f"{kind.name}: data")
+            loaded.append(kind.load(source, sample))
+            files.append(list(source.files))
+        contents = []
+        for kind, data, read in zip(kinds, loaded, files):
+            progress.step(f"{kind.name}: estimation")
+            results = kind.estimate(data)
+            rendered = kind.render(results, simulated=choice.demo)
+            contents.append(BundleContent(tables=rendered.tables, figures=rendered.figures, results=results.to_dict(),
+                                          manifest=build_manifest(**kind.manifest(data, results, choice, read))))
+        with ExitStack() as stack:
+            folders = [stack.enter_context(atomic_directory(target, force=force)) for target in targets]
+            for kind, folder, content, target in zip(kinds, folders, contents, targets):
+                progress.step(f"{kind.name}: writing {target}")
+                fill_bundle(folder, content, formats=formats, style=style)
+    return targets

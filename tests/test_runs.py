@@ -1,0 +1,112 @@
+"""runs/: the one route of every study, all-or-nothing multi-study runs, and the bundle comparison."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from data_schemas.errors import InputError
+from report.style import Style
+from runs import BUILTIN_KINDS, DataChoice, FirmStudy, ImportSubstitutionStudy, resolve, run_studies, study_names
+from runs.compare import compare_roots
+
+STUDY = """
+name = "{name}"
+title = "t"
+description = "d"
+
+[[models]]
+name = "m"
+outcome = "roa"
+regressors = ["{x}"]
+fixed_effects = ["firm_id", "year"]
+cluster = ["firm_id"]
+
+[[tables]]
+name = "t"
+models = ["m"]
+"""
+
+
+@pytest.fixture(scope="module")
+def panel_file(small_panel, tmp_path_factory):
+    path = tmp_path_factory.mktemp("panel") / "panel.parquet"
+    small_panel.save(path)
+    return path
+
+
+def study(tmp_path, name, x="ln_invention_apply"):
+    path = tmp_path / f"{name}.toml"
+    path.write_text(STUDY.format(name=name, x=x), encoding="utf-8")
+    return str(path)
+
+
+def run(names, panel_file, out, **options):
+    return run_studies(names, DataChoice(panel_file=panel_file), sample=None, out_root=out, run_name="r",
+                       formats=("csv",), style=Style(), **options)
+
+
+def test_every_study_name_resolves_to_a_kind(tmp_path):
+    assert isinstance(resolve("import_substitution"), ImportSubstitutionStudy)
+    assert isinstance(resolve("returns_to_innovation"), FirmStudy)
+    assert list(BUILTIN_KINDS) == ["import_substitution"]
+    assert study_names("all", DataChoice(demo=True))[-1] == "import_substitution"
+    assert "import_substitution" not in study_names("all", DataChoice(panel_file=tmp_path / "p.parquet"))
+
+
+def test_a_run_writes_its_bundles(panel_file, tmp_path):
+    written = run([study(tmp_path, "a"), study(tmp_path, "b")], panel_file, tmp_path / "out")
+    assert written == [tmp_path / "out" / "a" / "r", tmp_path / "out" / "b" / "r"]
+    stored = json.loads((written[0] / "results.json").read_text(encoding="utf-8"))
+    assert list(stored["results"]["models"]) == ["m"]
+    assert compare_roots(tmp_path / "out", tmp_path / "out").identical
+
+
+def test_a_study_that_fails_its_checks_stops_the_run_before_any_estimate(panel_file, tmp_path, monkeypatch):
+    estimated = []
+    monkeypatch.setattr(FirmStudy, "estimate", lambda self, loaded: estimated.append(self.name))
+    names = [study(tmp_path, "a"), study(tmp_path, "b", x="no_such_column")]
+    with pytest.raises(InputError, match="no_such_column"):
+        run(names, panel_file, tmp_path / "out")
+    assert estimated == []
+    assert not (tmp_path / "out").exists() or list((tmp_path / "out").rglob("*")) == []
+
+
+def test_a_study_that_fails_late_leaves_no_bundle_of_the_run(panel_file, tmp_path, monkeypatch):
+    from report import bundle
+
+    fill = bundle.fill_bundle
+
+    def fail_on_b(folder, content, **options):
+        if content.manifest["study"]["name"] == "b":
+            raise InputError("figure failed")
+        fill(folder, content, **options)
+
+    monkeypatch.setattr(bundle, "fill_bundle", fail_on_b)
+    with pytest.raises(InputError, match="figure failed"):
+        run([study(tmp_path, "a"), study(tmp_path, "b")], panel_file, tmp_path / "out")
+    assert [p for p in (tmp_path / "out").rglob("*") if p.is_file()] == []
+
+
+def test_the_import_study_refuses_a_panel_and_a_sample(panel_file):
+    kind = ImportSubstitutionStudy()
+    with pytest.raises(InputError, match="^import_substitution reads customs and GDP files, not a firm panel"):
+        kind.check(DataChoice(panel_file=panel_file), None)
+    with pytest.raises(InputError, match="^import_substitution has no firm sample; leave out --sample$"):
+        kind.check(DataChoice(demo=True), "soe")
+
+
+def test_the_comparison_names_every_difference(panel_file, tmp_path):
+    run([study(tmp_path, "a")], panel_file, tmp_path / "one")
+    run([study(tmp_path, "a")], panel_file, tmp_path / "two")
+    results = tmp_path / "two" / "a" / "r" / "results.json"
+    stored = json.loads(results.read_text(encoding="utf-8"))
+    stored["results"]["models"]["m"]["nobs"] += 1
+    results.write_text(json.dumps(stored), encoding="utf-8")
+    table = tmp_path / "two" / "a" / "r" / "tables" / "a_t.csv"
+    table.write_text(table.read_text(encoding="utf-8").replace(",(1)", ",(9)"), encoding="utf-8")
+    comparison = compare_roots(tmp_path / "one", tmp_path / "two")
+    nobs = stored["results"]["models"]["m"]["nobs"]
+    assert comparison.differences == [f"a/results.json: $.results.models.m.nobs: {nobs - 1} != {nobs}",
+                                      "a/tables/a_t.csv: row 2, column 2: '(1)' != '(9)'"]
