@@ -121,9 +121,9 @@ def test_event_study_timing_rules(tmp_path):
 
 
 def test_missing_column_fails_before_anything_is_estimated(tmp_path, small_panel, monkeypatch):
-    from models.studies import runner
+    from models import fixed_effects
 
-    monkeypatch.setattr(runner, "fit", lambda *a, **k: pytest.fail("estimated before checking columns"))
+    monkeypatch.setattr(fixed_effects, "fit", lambda *a, **k: pytest.fail("estimated before checking columns"))
     path = write(tmp_path, BASE.replace('controls = ["size"]', 'controls = ["sise"]'))
     with pytest.raises(InputError) as caught:
         run_study_file(path, small_panel)

@@ -8,10 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
-from typing import Any
+from functools import cached_property
+from typing import Any, ClassVar, cast
 
-from data_schemas.errors import InputError, did_you_mean
-from models.marginal import SEPARATOR
+import numpy as np
+import pandas as pd
+
+from data_schemas.errors import InputError, did_you_mean, unknown_choice
+from models.event_study import event_term
+from models.marginal import SEPARATOR, add_interactions, add_year_interactions
 from models.spec import Spec
 from models.studies.condition import Condition, parse_condition
 
@@ -21,18 +26,20 @@ FIGURE_KINDS = ("event_study", "marginal", "permutation")
 TABLE_KINDS = ("regression", "staggered")
 #: staggered estimators in the order of the robustness table's columns
 STAGGERED_ESTIMATORS = ("twfe", "sun-abraham", "callaway-santanna", "imputation")
+#: why firms are left out of a staggered entry (the reason logged in its coverage and table note)
+EARLY_TREATED_REASON = "treated in or before their first year in the sample (no pre-treatment year, e.g. sanctioned before listing)"
 
 
 class Where:
     """Where in a study file an entry sits, for error messages."""
 
-    def __init__(self, file: str | None, entry: str) -> None:
+    def __init__(self, file: str | None, label: str) -> None:
         self.file = file
-        self.entry = entry
+        self.label = label
 
     def error(self, problem: str, fix: str | None = None) -> InputError:
         """An :class:`InputError` naming the file and the entry."""
-        return InputError(f"{self.entry}: {problem}", file=self.file, fix=fix)
+        return InputError(f"{self.label}: {problem}", file=self.file, fix=fix)
 
     @classmethod
     def entry(
@@ -42,14 +49,14 @@ class Where:
         """Check an entry's keys and return where it is (named by its ``name``) and that name."""
         at = cls(file, f"[[{section}]] #{position}")
         at.check_keys(table, keys, required)
-        name = at.text(table, "name")
+        name = at.required_text(table, "name")
         return cls(file, f"[[{section}]] '{name}'"), name
 
-    def choice(self, value: str, choices: Sequence[str], problem: str) -> None:
-        """Raise ``problem`` with a did-you-mean hint unless ``value`` is one of ``choices``."""
+    def choice(self, value: str, choices: Sequence[str], what: str) -> None:
+        """Raise ``unknown <what> 'value'`` with a did-you-mean hint unless ``value`` is one of ``choices``."""
         if value not in choices:
-            hint = did_you_mean(value, choices)
-            raise self.error(problem, fix=hint or f"choose from {', '.join(choices)}")
+            error = unknown_choice(value, choices, what=what, listing=False)
+            raise self.error(error.problem, error.fix)
 
     def check_keys(self, table: Mapping[str, Any], allowed: Sequence[str], required: Sequence[str] = ()) -> None:
         """Reject unknown keys (with a suggestion) and missing required ones."""
@@ -70,6 +77,13 @@ class Where:
             raise self.error(f"'{key}' must be a string, got {value!r}", fix=f'write {key} = "..."')
         return value
 
+    def required_text(self, table: Mapping[str, Any], key: str, default: str | None = None) -> str:
+        """A string value that must be there (its key is required, or it has a default)."""
+        value = self.text(table, key, default)
+        if value is None:
+            raise self.error(f"missing key '{key}'", fix=f"add {key} = ...")
+        return value
+
     def names(self, table: Mapping[str, Any], key: str, default: Sequence[str] = (), unique: bool = True) -> tuple[str, ...]:
         """A list of strings (one string is accepted as a list of one), each once unless ``unique`` is false."""
         value = table.get(key, default)
@@ -88,12 +102,63 @@ class Where:
             raise self.error(f"'{key}' must be a whole number, got {value!r}")
         return value
 
+    def required_integer(self, table: Mapping[str, Any], key: str, default: int) -> int:
+        """An integer value with a default."""
+        value = self.integer(table, key, default)
+        return default if value is None else value
+
     def flag(self, table: Mapping[str, Any], key: str, default: bool) -> bool:
         """A true/false value."""
         value = table.get(key, default)
         if not isinstance(value, bool):
             raise self.error(f"'{key}' must be true or false, got {value!r}")
         return value
+
+
+class Entry:
+    """What every entry of a study file shares: its TOML keys, its JSON and where it sits, all from its fields.
+
+    A subclass is a frozen dataclass whose fields are its TOML keys (a
+    :class:`Subsample` field stands for the keys ``sample`` and ``where``);
+    ``SECTION`` names its array (``[[models]]``) and ``REQUIRED`` its required keys.
+    """
+
+    SECTION: ClassVar[str]
+    REQUIRED: ClassVar[tuple[str, ...]] = ("name",)
+    name: str
+
+    @classmethod
+    def read(cls, table: Mapping[str, Any], file: str | None, position: int) -> Entry:
+        """Read and check entry number ``position`` of its array in ``file``."""
+        raise NotImplementedError(f"{cls.__name__} does not define read()")
+
+    @classmethod
+    def keys(cls) -> tuple[str, ...]:
+        """The TOML keys of the entry, in field order."""
+        keys: list[str] = []
+        for f in fields(cast(Any, cls)):
+            keys += Subsample.KEYS if f.name == "subsample" else [f.name]
+        return tuple(keys)
+
+    @classmethod
+    def open(cls, table: Mapping[str, Any], file: str | None, position: int) -> tuple[Where, str]:
+        """Check the entry's keys and return where it is (named by its ``name``) and that name."""
+        return Where.entry(file, cls.SECTION, position, table, cls.keys(), cls.REQUIRED)
+
+    def where(self, file: str | None) -> Where:
+        """Where the entry sits in ``file``, for error messages."""
+        return Where(file, f"[[{self.SECTION}]] '{self.name}'")
+
+    def to_dict(self) -> dict[str, Any]:
+        """The TOML keys: every field that is set, lists for tuples, a subsample as its keys."""
+        out: dict[str, Any] = {}
+        for f in fields(cast(Any, self)):
+            value = getattr(self, f.name)
+            if isinstance(value, Subsample):
+                out.update(value.to_dict())
+            elif value is not None:
+                out[f.name] = list(value) if isinstance(value, tuple) else value
+        return out
 
 
 @dataclass(frozen=True)
@@ -103,13 +168,15 @@ class Subsample:
     sample: str | None = None
     where: Condition | None = None
 
+    KEYS: ClassVar[tuple[str, ...]] = ("sample", "where")
+
     @classmethod
     def read(cls, table: Mapping[str, Any], at: Where) -> Subsample:
         from panel.samples import SAMPLES
 
         sample = at.text(table, "sample")
         if sample is not None:
-            at.choice(sample, list(SAMPLES), f"unknown sample '{sample}'")
+            at.choice(sample, list(SAMPLES), "sample")
         text = at.text(table, "where")
         try:
             where = None if text is None else parse_condition(text)
@@ -125,9 +192,6 @@ class Subsample:
     def to_dict(self) -> dict[str, Any]:
         """The TOML keys."""
         return {key: value for key, value in (("sample", self.sample), ("where", self.where and self.where.text)) if value}
-
-
-_ESTIMATION_KEYS = ("outcome", "controls", "fixed_effects", "cluster", "vcov", "sample", "where")
 
 
 def _interaction(name: str, at: Where) -> tuple[str, ...]:
@@ -151,22 +215,47 @@ def _window(table: Mapping[str, Any], at: Where) -> tuple[int, int] | None:
 
 def _draws(table: Mapping[str, Any], at: Where, default: int) -> int:
     """The ``draws`` of a resampling test: at least 99, ``default`` when left out."""
-    draws = at.integer(table, "draws", default)
+    draws = at.required_integer(table, "draws", default)
     if draws < 99:
         raise at.error(f"{draws} draws are too few", fix=f"use at least 99 draws ({default:,} by default)")
     return draws
 
 
-def _spec(at: Where, outcome: str, terms: Sequence[str], fixed_effects, cluster, vcov) -> Spec:
+def _spec(at: Where, outcome: str, terms: Sequence[str], fixed_effects: Sequence[str], cluster: Sequence[str],
+          vcov: str | None) -> Spec:
     try:
-        return Spec(outcome, tuple(terms), fixed_effects=fixed_effects, cluster=cluster, vcov=vcov,
+        return Spec(outcome, tuple(terms), fixed_effects=tuple(fixed_effects), cluster=tuple(cluster), vcov=vcov,
                     time=TIME if vcov == "driscoll-kraay" else None)
     except InputError as exc:
         raise at.error(exc.problem, exc.fix) from None
 
 
+def _check_absorbed(at: Where, frame: pd.DataFrame, names: Iterable[str], fixed_effects: Iterable[str]) -> None:
+    """Raise if a regressor never varies within the levels of a fixed effect (it would be absorbed)."""
+    for name in names:
+        for effect in fixed_effects:
+            if frame.groupby(effect, observed=True)[name].nunique().max() <= 1:
+                raise at.error(
+                    f"'{name}' does not vary within {effect}, so the {effect} fixed effects absorb it",
+                    fix=f"drop '{name}' from this entry or estimate it without {effect} fixed effects",
+                )
+
+
+def _event_terms(frame: pd.DataFrame, timing: str, window: tuple[int, int] | None) -> dict[int, str]:
+    """Every event time an event study of ``frame`` can estimate -> its coefficient's name."""
+    event_time = (frame[TIME].astype(float) - frame[timing].astype(float)).dropna()
+    low, high = window if window is not None else (int(event_time.min()), int(event_time.max()))
+    return {k: event_term(k) for k in range(low, high + 1)}
+
+
+def _coverage(frame: pd.DataFrame, result: Any) -> dict[str, Any]:
+    """Firm-years and firms of an entry's subsample and the observations its estimate used."""
+    return {"firm_years": len(frame), "firms": int(frame[UNIT].nunique()) if UNIT in frame.columns else None,
+            "nobs": result.nobs, "n_missing": result.n_missing, "n_singletons": result.n_singletons}
+
+
 @dataclass(frozen=True)
-class ModelEntry:
+class ModelEntry(Entry):
     """One ``[[models]]`` entry: a fixed-effects regression.
 
     The coefficients are ``regressors``, then ``interactions`` (products of
@@ -174,26 +263,55 @@ class ModelEntry:
     """
 
     name: str
-    spec: Spec
     regressors: tuple[str, ...]
     interactions: tuple[str, ...]
+    outcome: str
     controls: tuple[str, ...]
+    fixed_effects: tuple[str, ...]
+    cluster: tuple[str, ...]
+    vcov: str
     subsample: Subsample
 
-    KEYS = ("name", "regressors", "interactions", *_ESTIMATION_KEYS)
+    SECTION: ClassVar[str] = "models"
+    REQUIRED: ClassVar[tuple[str, ...]] = ("name", "outcome")
 
     @classmethod
     def read(cls, table: Mapping[str, Any], file: str | None, position: int) -> ModelEntry:
-        at, name = Where.entry(file, "models", position, table, cls.KEYS, ("name", "outcome"))
+        at, name = cls.open(table, file, position)
         regressors, interactions, controls = (at.names(table, k) for k in ("regressors", "interactions", "controls"))
         for term in interactions:
             _interaction(term, at)
         terms = (*regressors, *interactions, *controls)
         if not terms:
             raise at.error("no regressors", fix="give regressors, interactions or controls")
-        spec = _spec(at, at.text(table, "outcome"), terms, at.names(table, "fixed_effects"),
+        spec = _spec(at, at.required_text(table, "outcome"), terms, at.names(table, "fixed_effects"),
                      at.names(table, "cluster"), at.text(table, "vcov"))
-        return cls(name, spec, regressors, interactions, controls, Subsample.read(table, at))
+        return cls(name=name, regressors=regressors, interactions=interactions, outcome=spec.outcome,
+                   controls=controls, fixed_effects=spec.fixed_effects, cluster=spec.cluster, vcov=str(spec.vcov),
+                   subsample=Subsample.read(table, at))
+
+    def prepare(self, frame: pd.DataFrame, at: Where) -> pd.DataFrame:
+        """The entry's data with its interaction columns, checked for regressors the fixed effects absorb."""
+        frame = add_interactions(frame, self.interaction_parts)
+        _check_absorbed(at, frame, (*self.regressors, *self.controls), self.fixed_effects)
+        return frame
+
+    def estimate(self, frame: pd.DataFrame, at: Where) -> Any:
+        """The fitted model (:class:`models.result.Result`)."""
+        from models.fixed_effects import fit
+
+        return fit(frame, self.spec)
+
+    def coverage(self, frame: pd.DataFrame, result: Any) -> dict[str, Any]:
+        """Firm-years, firms and observations used."""
+        return _coverage(frame, result)
+
+    @cached_property
+    def spec(self) -> Spec:
+        """The model as a :class:`Spec`."""
+        return Spec(self.outcome, (*self.regressors, *self.interactions, *self.controls),
+                    fixed_effects=self.fixed_effects, cluster=self.cluster, vcov=self.vcov,
+                    time=TIME if self.vcov == "driscoll-kraay" else None)
 
     @property
     def interaction_parts(self) -> tuple[tuple[str, ...], ...]:
@@ -207,17 +325,10 @@ class ModelEntry:
         direct = [c for c in self.spec.columns if c not in self.interactions]
         return tuple(dict.fromkeys([*direct, *parts, *self.subsample.columns]))
 
-    def to_dict(self) -> dict[str, Any]:
-        """The TOML keys."""
-        out = {"name": self.name, "outcome": self.spec.outcome, "regressors": list(self.regressors),
-               "interactions": list(self.interactions), "controls": list(self.controls),
-               "fixed_effects": list(self.spec.fixed_effects), "cluster": list(self.spec.cluster),
-               "vcov": self.spec.vcov}
-        return {**out, **self.subsample.to_dict()}
 
 
 @dataclass(frozen=True)
-class EventStudyEntry:
+class EventStudyEntry(Entry):
     """One ``[[event_studies]]`` entry.
 
     ``timing`` is a column (each firm's first treatment year, e.g.
@@ -241,11 +352,12 @@ class EventStudyEntry:
     vcov: str | None
     subsample: Subsample
 
-    KEYS = ("name", "timing", "treated", "exposure", "window", "reference", "bin_endpoints", *_ESTIMATION_KEYS)
+    SECTION: ClassVar[str] = "event_studies"
+    REQUIRED: ClassVar[tuple[str, ...]] = ("name", "outcome", "timing")
 
     @classmethod
     def read(cls, table: Mapping[str, Any], file: str | None, position: int) -> EventStudyEntry:
-        at, name = Where.entry(file, "event_studies", position, table, cls.KEYS, ("name", "outcome", "timing"))
+        at, name = cls.open(table, file, position)
         timing = table["timing"]
         if isinstance(timing, bool) or not isinstance(timing, (str, int)):
             raise at.error(f"'timing' must be a column name or a year, got {timing!r}",
@@ -258,7 +370,7 @@ class EventStudyEntry:
             raise at.error("'treated' and 'exposure' go with a fixed-year timing only",
                            fix="give timing as a year, or drop them")
         window = _window(table, at)
-        reference = at.integer(table, "reference", -1)
+        reference = at.required_integer(table, "reference", -1)
         if window is not None and not window[0] <= reference <= window[1]:
             raise at.error(f"reference {reference} lies outside the window {list(window)}")
         bin_endpoints = at.flag(table, "bin_endpoints", False)
@@ -267,13 +379,55 @@ class EventStudyEntry:
         if bin_endpoints and window is None:
             raise at.error("binned endpoints need a window", fix="add window = [first, last]")
         entry = cls(
-            name, at.text(table, "outcome"), timing, treated, exposure, window, reference, bin_endpoints,
-            at.names(table, "controls"), at.names(table, "fixed_effects", (UNIT, TIME)),
-            at.names(table, "cluster", (UNIT,) if table.get("vcov", "cluster") == "cluster" else ()),
-            at.text(table, "vcov"), Subsample.read(table, at),
+            name=name, outcome=at.required_text(table, "outcome"), timing=timing, treated=treated, exposure=exposure,
+            window=window, reference=reference, bin_endpoints=bin_endpoints, controls=at.names(table, "controls"),
+            fixed_effects=at.names(table, "fixed_effects", (UNIT, TIME)),
+            cluster=at.names(table, "cluster", (UNIT,) if table.get("vcov", "cluster") == "cluster" else ()),
+            vcov=at.text(table, "vcov"), subsample=Subsample.read(table, at),
         )
         _spec(at, entry.outcome, ("event_0", *entry.controls), entry.fixed_effects, entry.cluster, entry.vcov)
         return entry
+
+    @property
+    def first_year_column(self) -> str:
+        """The column of each treated firm's first year, for a fixed-year design with ``treated``."""
+        return f"{self.treated}_from_{self.timing}"
+
+    def prepare(self, frame: pd.DataFrame, at: Where) -> pd.DataFrame:
+        """The entry's data, checked for controls the fixed effects absorb, with its timing column or window."""
+        _check_absorbed(at, frame, self.controls, self.fixed_effects)
+        if self.treated is not None:
+            treated = pd.to_numeric(frame[self.treated], errors="coerce")
+            frame[self.first_year_column] = np.where(treated == 1, float(self.timing), np.nan)
+        if self.exposure is not None and self.window is not None:
+            year = int(self.timing)
+            frame = frame[frame[TIME].between(year + self.window[0], year + self.window[1])].reset_index(drop=True)
+        return frame
+
+    def estimate(self, frame: pd.DataFrame, at: Where) -> Any:
+        """The event study (:class:`models.studies.results.EventStudyResult`), its event times as data."""
+        from models.event_study import event_study, exposure_event_study
+        from models.studies.results import EventStudyResult
+
+        options: dict[str, Any] = {"controls": self.controls, "fixed_effects": self.fixed_effects,
+                                   "cluster": self.cluster, "vcov": self.vcov}
+        if self.exposure is not None:
+            year = int(self.timing)
+            result = exposure_event_study(frame, self.outcome, exposure=self.exposure, unit=UNIT, time=TIME,
+                                          reference=year + self.reference, **options)
+            _, terms = add_year_interactions(frame[[self.exposure, TIME]], self.exposure, TIME, year + self.reference)
+            periods = tuple((period - year, name) for period, name in terms.items() if name in result.names)
+            return EventStudyResult(self.name, result, periods, self.reference, self.timing, "exposure")
+        timing = self.timing if isinstance(self.timing, str) else self.first_year_column
+        result = event_study(frame, self.outcome, unit=UNIT, time=TIME, first_treated=timing, window=self.window,
+                             reference=self.reference, bin_endpoints=self.bin_endpoints, **options)
+        periods = tuple(sorted((k, name) for k, name in _event_terms(frame, timing, self.window).items()
+                               if name in result.names))
+        return EventStudyResult(self.name, result, periods, self.reference, self.timing, "event_time")
+
+    def coverage(self, frame: pd.DataFrame, result: Any) -> dict[str, Any]:
+        """Firm-years, firms and observations used."""
+        return _coverage(frame, result.result)
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -283,21 +437,10 @@ class EventStudyEntry:
         return tuple(dict.fromkeys([UNIT, TIME, self.outcome, *timing, *named, *self.controls,
                                     *self.fixed_effects, *self.cluster, *self.subsample.columns]))
 
-    def to_dict(self) -> dict[str, Any]:
-        """The TOML keys."""
-        out: dict[str, Any] = {"name": self.name, "outcome": self.outcome, "timing": self.timing}
-        out.update({k: v for k, v in (("treated", self.treated), ("exposure", self.exposure)) if v})
-        if self.window is not None:
-            out["window"] = list(self.window)
-        out.update(reference=self.reference, bin_endpoints=self.bin_endpoints, controls=list(self.controls),
-                   fixed_effects=list(self.fixed_effects), cluster=list(self.cluster))
-        if self.vcov is not None:
-            out["vcov"] = self.vcov
-        return {**out, **self.subsample.to_dict()}
 
 
 @dataclass(frozen=True)
-class StaggeredEntry:
+class StaggeredEntry(Entry):
     """One ``[[staggered]]`` entry: heterogeneity-robust difference-in-differences by treatment cohort.
 
     Every estimator of ``estimators`` (names of :data:`models.staggered.ESTIMATORS`)
@@ -317,44 +460,80 @@ class StaggeredEntry:
     cluster: tuple[str, ...]
     subsample: Subsample
 
-    KEYS = ("name", "outcome", "cohort", "estimators", "control", "covariates", "window", "cluster", "sample", "where")
+    SECTION: ClassVar[str] = "staggered"
+    REQUIRED: ClassVar[tuple[str, ...]] = ("name", "outcome", "cohort")
 
     @classmethod
     def read(cls, table: Mapping[str, Any], file: str | None, position: int) -> StaggeredEntry:
         from models.staggered.data import CONTROLS
 
-        at, name = Where.entry(file, "staggered", position, table, cls.KEYS, ("name", "outcome", "cohort"))
+        at, name = cls.open(table, file, position)
         estimators = at.names(table, "estimators", STAGGERED_ESTIMATORS)
         for estimator in estimators:
-            at.choice(estimator, STAGGERED_ESTIMATORS, f"unknown estimator '{estimator}'")
+            at.choice(estimator, STAGGERED_ESTIMATORS, "estimator")
         if not estimators:
             raise at.error("no estimators", fix="leave 'estimators' out to run all four")
-        control = at.text(table, "control", "never")
-        at.choice(control, CONTROLS, f"unknown control group '{control}'")
+        control = at.required_text(table, "control", "never")
+        at.choice(control, CONTROLS, "control group")
         cluster = at.names(table, "cluster", (UNIT,))
         if cluster != (UNIT,):
             raise at.error(f"the staggered estimators cluster by firm, not by {', '.join(cluster)}",
                            fix=f'write cluster = ["{UNIT}"] or leave it out')
-        return cls(name, at.text(table, "outcome"), at.text(table, "cohort"), estimators, control,
-                   at.names(table, "covariates"), _window(table, at), cluster, Subsample.read(table, at))
+        return cls(name=name, outcome=at.required_text(table, "outcome"), cohort=at.required_text(table, "cohort"),
+                   estimators=estimators, control=control, covariates=at.names(table, "covariates"),
+                   window=_window(table, at), cluster=cluster, subsample=Subsample.read(table, at))
+
+    def prepare(self, frame: pd.DataFrame, at: Where) -> pd.DataFrame:
+        """The entry's data as they are (the estimators check their own)."""
+        return frame
+
+    def early_treated(self, frame: pd.DataFrame) -> pd.Index:
+        """Firms whose cohort is at or before their first year in the entry's sample."""
+        cohort = pd.to_numeric(frame[self.cohort], errors="coerce").groupby(frame[UNIT]).max()
+        first_year = frame.groupby(UNIT)[TIME].min()
+        return cohort.index[(cohort > 0) & (cohort <= first_year.reindex(cohort.index))]
+
+    @property
+    def leads(self) -> int | None:
+        """Pre-trend leads: those inside the window (all without one)."""
+        return -self.window[0] if self.window and self.window[0] < 0 else None
+
+    def estimate(self, frame: pd.DataFrame, at: Where) -> dict[str, Any]:
+        """Each estimator on the entry's sample less the firms treated before their first year."""
+        from models.staggered import ESTIMATORS
+
+        frame = frame[~frame[UNIT].isin(self.early_treated(frame))]
+        out = {}
+        for name in self.estimators:
+            options = {"control": self.control} if name == "callaway-santanna" else {}
+            try:
+                out[name] = ESTIMATORS[name](frame, self.outcome, unit=UNIT, time=TIME, cohort=self.cohort,
+                                             covariates=self.covariates, leads=self.leads, **options)
+            except InputError as exc:
+                column = f"column '{exc.column}': " if exc.column else ""
+                raise at.error(f"{name}: {column}{exc.problem}", exc.fix) from None
+        return out
+
+    def coverage(self, frame: pd.DataFrame, result: Any) -> dict[str, Any]:
+        """Firms by cohort, never-treated firms, and the firms left out with the reason."""
+        early = self.early_treated(frame)
+        kept = frame[~frame[UNIT].isin(early)]
+        cohort = pd.to_numeric(kept[self.cohort], errors="coerce").fillna(0).groupby(kept[UNIT]).max()
+        cohorts = cohort[cohort > 0].astype(int).value_counts().sort_index()
+        return {"firm_years": len(kept), "firms": int(kept[UNIT].nunique()),
+                "cohorts": {str(year): int(n) for year, n in cohorts.items()},
+                "never_treated_firms": int((cohort == 0).sum()),
+                "excluded_firms": len(early), "excluded_reason": EARLY_TREATED_REASON}
 
     @property
     def columns(self) -> tuple[str, ...]:
         """Panel columns the entry reads."""
         return tuple(dict.fromkeys([UNIT, TIME, self.outcome, self.cohort, *self.covariates, *self.subsample.columns]))
 
-    def to_dict(self) -> dict[str, Any]:
-        """The TOML keys."""
-        out: dict[str, Any] = {"name": self.name, "outcome": self.outcome, "cohort": self.cohort,
-                               "estimators": list(self.estimators), "control": self.control,
-                               "covariates": list(self.covariates), "cluster": list(self.cluster)}
-        if self.window is not None:
-            out["window"] = list(self.window)
-        return {**out, **self.subsample.to_dict()}
 
 
 @dataclass(frozen=True)
-class WildBootstrapEntry:
+class WildBootstrapEntry(Entry):
     """One ``[[wild_bootstrap]]`` entry: a restricted wild cluster bootstrap test of a model's coefficient.
 
     See :func:`models.inference.wild_cluster_bootstrap`; the model is
@@ -369,25 +548,38 @@ class WildBootstrapEntry:
     draws: int
     seed: int
 
-    KEYS = ("name", "model", "term", "cluster", "weights", "draws", "seed")
+    SECTION: ClassVar[str] = "wild_bootstrap"
+    REQUIRED: ClassVar[tuple[str, ...]] = ("name", "model", "cluster")
 
     @classmethod
     def read(cls, table: Mapping[str, Any], file: str | None, position: int) -> WildBootstrapEntry:
         from models.inference.wild_bootstrap import WEIGHTS
 
-        at, name = Where.entry(file, "wild_bootstrap", position, table, cls.KEYS, ("name", "model", "cluster"))
-        weights = at.text(table, "weights", "webb")
-        at.choice(weights, WEIGHTS, f"unknown weights '{weights}'")
-        return cls(name, at.text(table, "model"), at.text(table, "term"), at.text(table, "cluster"), weights,
-                   _draws(table, at, 9999), at.integer(table, "seed", 0))
+        at, name = cls.open(table, file, position)
+        weights = at.required_text(table, "weights", "webb")
+        at.choice(weights, WEIGHTS, "weights")
+        return cls(name=name, model=at.required_text(table, "model"), term=at.text(table, "term"),
+                   cluster=at.required_text(table, "cluster"), weights=weights, draws=_draws(table, at, 9999),
+                   seed=at.required_integer(table, "seed", 0))
 
-    def to_dict(self) -> dict[str, Any]:
-        """The TOML keys."""
-        return {f.name: v for f in fields(self) if (v := getattr(self, f.name)) is not None}
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Panel columns the test reads besides its model's."""
+        return (self.cluster,)
+
+    def estimate(self, frame: pd.DataFrame, model: ModelEntry, at: Where) -> Any:
+        """The restricted wild cluster bootstrap test of the model's coefficient, clustered by ``cluster``."""
+        from dataclasses import replace
+
+        from models.inference import wild_cluster_bootstrap
+
+        spec = replace(model.spec, cluster=(self.cluster,), vcov="cluster")
+        return wild_cluster_bootstrap(frame, spec, self.term or model.spec.regressors[0], draws=self.draws,
+                                      weights=self.weights, seed=self.seed)
 
 
 @dataclass(frozen=True)
-class RandomizationEntry:
+class RandomizationEntry(Entry):
     """One ``[[randomization]]`` entry: a randomization test of a model's treatment indicator.
 
     See :func:`models.inference.randomization_inference`: ``placebo = "firms"``
@@ -406,15 +598,16 @@ class RandomizationEntry:
     draws: int
     seed: int
 
-    KEYS = ("name", "model", "term", "placebo", "cohort", "strata", "years", "draws", "seed")
+    SECTION: ClassVar[str] = "randomization"
+    REQUIRED: ClassVar[tuple[str, ...]] = ("name", "model", "placebo")
 
     @classmethod
     def read(cls, table: Mapping[str, Any], file: str | None, position: int) -> RandomizationEntry:
         from models.inference.randomization import PLACEBOS
 
-        at, name = Where.entry(file, "randomization", position, table, cls.KEYS, ("name", "model", "placebo"))
-        placebo = at.text(table, "placebo")
-        at.choice(placebo, PLACEBOS, f"unknown placebo '{placebo}'")
+        at, name = cls.open(table, file, position)
+        placebo = at.required_text(table, "placebo")
+        at.choice(placebo, PLACEBOS, "placebo")
         if placebo == "years" and "strata" in table:
             raise at.error("'strata' goes with placebo = \"firms\" only", fix="remove 'strata'")
         if placebo == "firms" and "years" in table:
@@ -423,23 +616,31 @@ class RandomizationEntry:
         if years is not None and (not isinstance(years, list) or not years
                                   or not all(isinstance(y, int) and not isinstance(y, bool) for y in years)):
             raise at.error(f"'years' must be a list of years, got {years!r}", fix="write years = [2014, 2015, 2016]")
-        return cls(name, at.text(table, "model"), at.text(table, "term"), placebo,
-                   at.text(table, "cohort", "first_treat_year"), at.text(table, "strata"),
-                   None if years is None else tuple(years), _draws(table, at, 999), at.integer(table, "seed", 0))
+        return cls(name=name, model=at.required_text(table, "model"), term=at.text(table, "term"), placebo=placebo,
+                   cohort=at.required_text(table, "cohort", "first_treat_year"), strata=at.text(table, "strata"),
+                   years=None if years is None else tuple(years), draws=_draws(table, at, 999),
+                   seed=at.required_integer(table, "seed", 0))
 
     @property
     def columns(self) -> tuple[str, ...]:
         """Panel columns the test reads besides its model's."""
         return tuple(c for c in (self.cohort, self.strata) if c)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The TOML keys."""
-        return {f.name: list(v) if isinstance(v := getattr(self, f.name), tuple) else v
-                for f in fields(self) if getattr(self, f.name) is not None}
+    def estimate(self, frame: pd.DataFrame, model: ModelEntry, at: Where) -> Any:
+        """The randomization test of the model's treatment indicator under the entry's placebo assignments."""
+        from models.inference import randomization_inference
+
+        try:
+            return randomization_inference(frame, model.spec, self.term or model.spec.regressors[0], unit=UNIT,
+                                           time=TIME, cohort=self.cohort, placebo=self.placebo, strata=self.strata,
+                                           years=self.years, draws=self.draws, seed=self.seed)
+        except InputError as exc:
+            column = f"column '{exc.column}': " if exc.column else ""
+            raise at.error(f"{column}{exc.problem}", exc.fix) from None
 
 
 @dataclass(frozen=True)
-class MarginalEntry:
+class MarginalEntry(Entry):
     """One ``[[marginal]]`` entry: the effect of ``x`` in each period of ``by``.
 
     The model has ``x``, ``x × 1{by == t}`` for every t but ``reference`` (the
@@ -460,20 +661,49 @@ class MarginalEntry:
     vcov: str | None
     subsample: Subsample
 
-    KEYS = ("name", "x", "by", "reference", "regressors", *_ESTIMATION_KEYS)
+    SECTION: ClassVar[str] = "marginal"
+    REQUIRED: ClassVar[tuple[str, ...]] = ("name", "outcome", "x")
 
     @classmethod
     def read(cls, table: Mapping[str, Any], file: str | None, position: int) -> MarginalEntry:
-        at, name = Where.entry(file, "marginal", position, table, cls.KEYS, ("name", "outcome", "x"))
+        at, name = cls.open(table, file, position)
         entry = cls(
-            name, at.text(table, "outcome"), at.text(table, "x"), at.text(table, "by", TIME),
-            at.integer(table, "reference"), at.names(table, "regressors"), at.names(table, "controls"),
-            at.names(table, "fixed_effects"), at.names(table, "cluster"), at.text(table, "vcov"),
-            Subsample.read(table, at),
+            name=name, outcome=at.required_text(table, "outcome"), x=at.required_text(table, "x"),
+            by=at.required_text(table, "by", TIME), reference=at.integer(table, "reference"),
+            regressors=at.names(table, "regressors"), controls=at.names(table, "controls"),
+            fixed_effects=at.names(table, "fixed_effects"), cluster=at.names(table, "cluster"),
+            vcov=at.text(table, "vcov"), subsample=Subsample.read(table, at),
         )
         _spec(at, entry.outcome, (entry.x, *entry.regressors, *entry.controls), entry.fixed_effects,
               entry.cluster, entry.vcov)
         return entry
+
+    def prepare(self, frame: pd.DataFrame, at: Where) -> pd.DataFrame:
+        """The entry's data, checked for regressors the fixed effects absorb."""
+        _check_absorbed(at, frame, (self.x, *self.regressors, *self.controls), self.fixed_effects)
+        return frame
+
+    def estimate(self, frame: pd.DataFrame, at: Where) -> Any:
+        """The effect of ``x`` in each period (:class:`models.studies.results.MarginalResult`)."""
+        from models.fixed_effects import fit
+        from models.studies.results import MarginalResult
+
+        periods = sorted(int(t) for t in frame[self.by].dropna().unique())
+        reference = self.reference if self.reference is not None else periods[0]
+        data, names = add_year_interactions(frame, self.x, self.by, reference)
+        spec = Spec(self.outcome, (self.x, *names.values(), *self.regressors, *self.controls),
+                    fixed_effects=self.fixed_effects, cluster=self.cluster, vcov=self.vcov,
+                    time=TIME if self.vcov == "driscoll-kraay" else None)
+        result = fit(data, spec)
+        if self.x not in result.names:
+            raise InputError(f"[[marginal]] '{self.name}': '{self.x}' was dropped as collinear",
+                             fix="choose another x or fixed effects")
+        kept = tuple((t, n) for t, n in names.items() if n in result.names)
+        return MarginalResult(self.name, result, self.x, self.by, reference, kept)
+
+    def coverage(self, frame: pd.DataFrame, result: Any) -> dict[str, Any]:
+        """Firm-years, firms and observations used."""
+        return _coverage(frame, result.result)
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -481,20 +711,10 @@ class MarginalEntry:
         return tuple(dict.fromkeys([self.outcome, self.x, self.by, *self.regressors, *self.controls,
                                     *self.fixed_effects, *self.cluster, *self.subsample.columns]))
 
-    def to_dict(self) -> dict[str, Any]:
-        """The TOML keys."""
-        out: dict[str, Any] = {"name": self.name, "outcome": self.outcome, "x": self.x, "by": self.by}
-        if self.reference is not None:
-            out["reference"] = self.reference
-        out.update(regressors=list(self.regressors), controls=list(self.controls),
-                   fixed_effects=list(self.fixed_effects), cluster=list(self.cluster))
-        if self.vcov is not None:
-            out["vcov"] = self.vcov
-        return {**out, **self.subsample.to_dict()}
 
 
 @dataclass(frozen=True)
-class TableEntry:
+class TableEntry(Entry):
     """One ``[[tables]]`` declaration, read by the reporter (nothing is estimated).
 
     ``kind = "regression"`` (the default): one column per model or event
@@ -515,14 +735,15 @@ class TableEntry:
     notes: str = ""
     kind: str = "regression"
 
-    KEYS = ("name", "kind", "title", "models", "column_titles", "keep", "drop", "order", "controls_row", "notes")
-    _REGRESSION_ONLY = ("keep", "drop", "order", "controls_row")
+    SECTION: ClassVar[str] = "tables"
+    REQUIRED: ClassVar[tuple[str, ...]] = ("name", "models")
+    _REGRESSION_ONLY: ClassVar[tuple[str, ...]] = ("keep", "drop", "order", "controls_row")
 
     @classmethod
     def read(cls, table: Mapping[str, Any], file: str | None, position: int) -> TableEntry:
-        at, name = Where.entry(file, "tables", position, table, cls.KEYS, ("name", "models"))
-        kind = at.text(table, "kind", "regression")
-        at.choice(kind, TABLE_KINDS, f"unknown table kind '{kind}'")
+        at, name = cls.open(table, file, position)
+        kind = at.required_text(table, "kind", "regression")
+        at.choice(kind, TABLE_KINDS, "table kind")
         if kind == "staggered":
             for key in cls._REGRESSION_ONLY:
                 if key in table:
@@ -531,20 +752,19 @@ class TableEntry:
         titles = at.names(table, "column_titles", unique=False)
         if titles and len(titles) != len(models):
             raise at.error(f"{len(titles)} column titles for {len(models)} models", fix="give one title per model")
-        return cls(name, at.text(table, "title", name), models, titles,
-                   at.names(table, "keep") if "keep" in table else None, at.names(table, "drop"),
-                   at.names(table, "order"), at.flag(table, "controls_row", True), at.text(table, "notes", ""), kind)
+        return cls(name=name, title=at.required_text(table, "title", name), models=models, column_titles=titles,
+                   keep=at.names(table, "keep") if "keep" in table else None, drop=at.names(table, "drop"),
+                   order=at.names(table, "order"), controls_row=at.flag(table, "controls_row", True),
+                   notes=at.required_text(table, "notes", ""), kind=kind)
 
     def to_dict(self) -> dict[str, Any]:
-        """The TOML keys."""
-        out = {f.name: getattr(self, f.name) for f in fields(self)}
-        if self.kind == "staggered":
-            out = {k: v for k, v in out.items() if k not in self._REGRESSION_ONLY}
-        return {k: list(v) if isinstance(v, tuple) else v for k, v in out.items() if v is not None}
+        """The TOML keys (a staggered table has none of the regression-only ones)."""
+        out = super().to_dict()
+        return {k: v for k, v in out.items() if self.kind != "staggered" or k not in self._REGRESSION_ONLY}
 
 
 @dataclass(frozen=True)
-class FigureEntry:
+class FigureEntry(Entry):
     """One ``[[figures]]`` declaration: an event-study, marginal-effect or permutation plot of named entries.
 
     The sources of an event-study figure are event studies or ``[[staggered]]``
@@ -561,23 +781,21 @@ class FigureEntry:
     notes: str = ""
     labels: tuple[str, ...] = ()
 
-    KEYS = ("name", "kind", "sources", "title", "xlabel", "ylabel", "notes", "labels")
+    SECTION: ClassVar[str] = "figures"
+    REQUIRED: ClassVar[tuple[str, ...]] = ("name", "kind", "sources")
 
     @classmethod
     def read(cls, table: Mapping[str, Any], file: str | None, position: int) -> FigureEntry:
-        at, name = Where.entry(file, "figures", position, table, cls.KEYS, ("name", "kind", "sources"))
-        kind = at.text(table, "kind")
-        at.choice(kind, FIGURE_KINDS, f"unknown figure kind '{kind}'")
+        at, name = cls.open(table, file, position)
+        kind = at.required_text(table, "kind")
+        at.choice(kind, FIGURE_KINDS, "figure kind")
         sources = at.names(table, "sources")
         labels = at.names(table, "labels") if "labels" in table else ()
         if labels and len(labels) != len(sources):
             raise at.error(f"{len(labels)} labels for {len(sources)} sources", fix="give one legend label per source")
-        return cls(name, kind, sources, at.text(table, "title", name), at.text(table, "xlabel", ""),
-                   at.text(table, "ylabel", ""), at.text(table, "notes", ""), labels)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The TOML keys."""
-        return {f.name: list(v) if isinstance(v := getattr(self, f.name), tuple) else v for f in fields(self)}
+        return cls(name=name, kind=kind, sources=sources, title=at.required_text(table, "title", name),
+                   xlabel=at.required_text(table, "xlabel", ""), ylabel=at.required_text(table, "ylabel", ""),
+                   notes=at.required_text(table, "notes", ""), labels=labels)
 
 
 def unique_names(entries: Iterable, kind: str, file: str | None, taken: set[str]) -> None:

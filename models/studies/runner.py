@@ -2,35 +2,16 @@
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from data_schemas.errors import InputError, did_you_mean
-from models.event_study import event_study, event_term, exposure_event_study
-from models.fixed_effects import fit
-from models.marginal import add_interactions, add_year_interactions
-from models.spec import Spec
-from models.studies.declarations import (
-    TIME,
-    UNIT,
-    EventStudyEntry,
-    MarginalEntry,
-    ModelEntry,
-    RandomizationEntry,
-    StaggeredEntry,
-    Where,
-    WildBootstrapEntry,
-)
-from models.studies.results import EventStudyResult, MarginalResult, StudyResults
-from models.studies.study import ESTIMATED, Study
-
-_EVENT_NAME = re.compile(r"^" + re.escape(event_term(0)[:-1]) + r"(-?\d+)$")
-#: why firms are left out of a staggered entry (the reason logged in its coverage and table note)
-EARLY_TREATED_REASON = "treated in or before their first year in the sample (no pre-treatment year, e.g. sanctioned before listing)"
+from data_schemas.errors import did_you_mean
+from models.studies.declarations import UNIT, Where
+from models.studies.results import StudyResults
+from models.studies.study import Study
 
 
 def run_study(study: Study, panel) -> StudyResults:
@@ -69,16 +50,15 @@ class PreparedStudy:
         The study's sample of the panel.
     frames : dict of str to pandas.DataFrame
         Each estimated entry's data, by name.
-    bootstrap_frames, randomization_frames : dict of str to pandas.DataFrame
-        Each test's data, by name.
+    test_frames : dict of str to pandas.DataFrame
+        Each test's data (its model's, with the test's columns), by name.
     """
 
     study: Study
     options: dict[str, Any]
     base: pd.DataFrame = field(repr=False)
     frames: dict[str, pd.DataFrame] = field(repr=False)
-    bootstrap_frames: dict[str, pd.DataFrame] = field(repr=False)
-    randomization_frames: dict[str, pd.DataFrame] = field(repr=False)
+    test_frames: dict[str, pd.DataFrame] = field(repr=False)
 
 
 def prepare_study(study: Study, panel) -> PreparedStudy:
@@ -96,31 +76,28 @@ def prepare_study(study: Study, panel) -> PreparedStudy:
     base = select_sample(panel, study.sample).data
     study.check_columns(base.columns)
     frames = {entry.name: _prepare(study, entry, base) for entry in study.entries}
-    bootstrap_frames = {test.name: _test_frame(study, test, base, "wild_bootstrap", (test.cluster,))
-                        for test in study.wild_bootstrap}
-    randomization_frames = {test.name: _test_frame(study, test, base, "randomization", test.columns)
-                            for test in study.randomization}
-    return PreparedStudy(study, panel.options.to_dict(), base, frames, bootstrap_frames, randomization_frames)
+    test_frames = {test.name: _test_frame(study, test, base) for test in study.tests}
+    return PreparedStudy(study, panel.options.to_dict(), base, frames, test_frames)
 
 
 def estimate_study(prepared: PreparedStudy) -> StudyResults:
     """Estimate every entry of a prepared study."""
-    study, base, frames = prepared.study, prepared.base, prepared.frames
-    bootstrap_frames, randomization_frames = prepared.bootstrap_frames, prepared.randomization_frames
-    models = {m.name: fit(frames[m.name], m.spec) for m in study.models}
-    event_studies = {e.name: _event_study(e, frames[e.name]) for e in study.event_studies}
-    marginal = {m.name: _marginal(m, frames[m.name]) for m in study.marginal}
-    staggered = {s.name: _staggered(study, s, frames[s.name]) for s in study.staggered}
-    wild_bootstrap = {t.name: _wild_bootstrap(study, t, bootstrap_frames[t.name]) for t in study.wild_bootstrap}
-    randomization = {t.name: _randomization(study, t, randomization_frames[t.name]) for t in study.randomization}
-    results = {**models, **{k: v.result for k, v in event_studies.items()}, **{k: v.result for k, v in marginal.items()}}
+    study, frames = prepared.study, prepared.frames
+    estimates = {e.name: e.estimate(frames[e.name], e.where(study.file)) for e in study.entries}
+    tests = {t.name: t.estimate(prepared.test_frames[t.name], study.model(t.model), t.where(study.file))
+             for t in study.tests}
+
+    def by_name(entries: Iterable[Any], values: Mapping[str, Any]) -> dict[str, Any]:
+        return {entry.name: values[entry.name] for entry in entries}
+
     coverage = {
-        "panel": _panel_coverage(base, study.sample),
-        "entries": {**{name: _entry_coverage(frames[name], results[name]) for name in results},
-                    **{s.name: _staggered_coverage(s, frames[s.name]) for s in study.staggered}},
+        "panel": _panel_coverage(prepared.base, study.sample),
+        "entries": {e.name: e.coverage(frames[e.name], estimates[e.name]) for e in study.entries},
     }
-    return StudyResults(study, models, event_studies, marginal, coverage, prepared.options,
-                        staggered, wild_bootstrap, randomization)
+    return StudyResults(study, by_name(study.models, estimates), by_name(study.event_studies, estimates),
+                        by_name(study.marginal, estimates), coverage, prepared.options,
+                        by_name(study.staggered, estimates), by_name(study.wild_bootstrap, tests),
+                        by_name(study.randomization, tests))
 
 
 def _check_build_options(study: Study, panel) -> None:
@@ -134,15 +111,11 @@ def _check_build_options(study: Study, panel) -> None:
             )
 
 
-def _at(study: Study, entry) -> Where:
-    return Where(study.file, f"[[{ESTIMATED[type(entry)]}]] '{entry.name}'")
-
-
-def _prepare(study: Study, entry, base: pd.DataFrame, extra: tuple[str, ...] = ()) -> pd.DataFrame:
-    """The entry's subsample, its columns (and ``extra`` ones) only, with interaction and timing columns added."""
+def _prepare(study: Study, entry: Any, base: pd.DataFrame, extra: tuple[str, ...] = ()) -> pd.DataFrame:
+    """The entry's subsample, its columns (and ``extra`` ones) only, prepared by the entry."""
     from panel.samples import SAMPLES
 
-    at = _at(study, entry)
+    at = entry.where(study.file)
     keep = pd.Series(True, index=base.index)
     if entry.subsample.sample is not None:
         keep &= SAMPLES[entry.subsample.sample].rule(base).fillna(False).astype(bool)
@@ -151,152 +124,17 @@ def _prepare(study: Study, entry, base: pd.DataFrame, extra: tuple[str, ...] = (
     frame = base.loc[keep, list(dict.fromkeys([UNIT, *entry.columns, *extra]))].reset_index(drop=True)
     if frame.empty:
         raise at.error("its subsample has no firm-year", fix="check its sample and where condition")
-    if isinstance(entry, StaggeredEntry):
-        return frame
-    if isinstance(entry, ModelEntry):
-        frame = add_interactions(frame, entry.interaction_parts)
-        _check_absorbed(at, frame, (*entry.regressors, *entry.controls), entry.spec.fixed_effects)
-    elif isinstance(entry, MarginalEntry):
-        _check_absorbed(at, frame, (entry.x, *entry.regressors, *entry.controls), entry.fixed_effects)
-    else:
-        _check_absorbed(at, frame, entry.controls, entry.fixed_effects)
-        if entry.treated is not None:
-            treated = pd.to_numeric(frame[entry.treated], errors="coerce")
-            frame[_first_year_column(entry)] = np.where(treated == 1, float(entry.timing), np.nan)
-        if entry.exposure is not None and entry.window is not None:
-            low, high = entry.timing + entry.window[0], entry.timing + entry.window[1]
-            frame = frame[frame[TIME].between(low, high)].reset_index(drop=True)
-    return frame
+    return entry.prepare(frame, at)
 
 
-def _check_absorbed(at: Where, frame: pd.DataFrame, names, fixed_effects) -> None:
-    """Raise if a regressor never varies within the levels of a fixed effect (it would be absorbed)."""
-    for name in names:
-        for effect in fixed_effects:
-            if frame.groupby(effect, observed=True)[name].nunique().max() <= 1:
-                raise at.error(
-                    f"'{name}' does not vary within {effect}, so the {effect} fixed effects absorb it",
-                    fix=f"drop '{name}' from this entry or estimate it without {effect} fixed effects",
-                )
-
-
-def _test_frame(study: Study, test, base: pd.DataFrame, kind: str, extra: tuple[str, ...]) -> pd.DataFrame:
-    """The tested model's data with the test's ``extra`` columns (e.g. its cluster or cohort column)."""
-    model = next(m for m in study.models if m.name == test.model)
-    for column in extra:
+def _test_frame(study: Study, test: Any, base: pd.DataFrame) -> pd.DataFrame:
+    """The tested model's data with the test's own columns (e.g. its cluster or cohort column)."""
+    for column in test.columns:
         if column not in base.columns:
-            raise Where(study.file, f"[[{kind}]] '{test.name}'").error(
+            raise test.where(study.file).error(
                 f"no column '{column}' in the panel",
                 fix=did_you_mean(column, [str(c) for c in base.columns]) or "name a column of the panel, e.g. industry")
-    return _prepare(study, model, base, extra=extra)
-
-
-def _wild_bootstrap(study: Study, test: WildBootstrapEntry, frame: pd.DataFrame):
-    """The restricted wild cluster bootstrap test of the model's coefficient, clustered by ``test.cluster``."""
-    from dataclasses import replace
-
-    from models.inference import wild_cluster_bootstrap
-
-    model = next(m for m in study.models if m.name == test.model)
-    spec = replace(model.spec, cluster=(test.cluster,), vcov="cluster")
-    return wild_cluster_bootstrap(frame, spec, test.term or model.spec.regressors[0], draws=test.draws,
-                                  weights=test.weights, seed=test.seed)
-
-
-def _randomization(study: Study, test: RandomizationEntry, frame: pd.DataFrame):
-    """The randomization test of the model's treatment indicator under the entry's placebo assignments."""
-    from models.inference import randomization_inference
-
-    model = next(m for m in study.models if m.name == test.model)
-    try:
-        return randomization_inference(frame, model.spec, test.term or model.spec.regressors[0], unit=UNIT, time=TIME,
-                                       cohort=test.cohort, placebo=test.placebo, strata=test.strata, years=test.years,
-                                       draws=test.draws, seed=test.seed)
-    except InputError as exc:
-        column = f"column '{exc.column}': " if exc.column else ""
-        raise Where(study.file, f"[[randomization]] '{test.name}'").error(f"{column}{exc.problem}", exc.fix) from None
-
-
-def _early_treated(entry: StaggeredEntry, frame: pd.DataFrame) -> pd.Index:
-    """Firms whose cohort is at or before their first year in the entry's sample."""
-    cohort = pd.to_numeric(frame[entry.cohort], errors="coerce").groupby(frame[UNIT]).max()
-    first_year = frame.groupby(UNIT)[TIME].min()
-    return cohort.index[(cohort > 0) & (cohort <= first_year.reindex(cohort.index))]
-
-
-def _leads(entry: StaggeredEntry) -> int | None:
-    """Pre-trend leads of a staggered entry: those inside its window (all without one)."""
-    return -entry.window[0] if entry.window and entry.window[0] < 0 else None
-
-
-def _staggered(study: Study, entry: StaggeredEntry, frame: pd.DataFrame) -> dict:
-    """Each estimator of the entry on its sample less the firms treated before their first year."""
-    from models.staggered import ESTIMATORS
-
-    frame = frame[~frame[UNIT].isin(_early_treated(entry, frame))]
-    out = {}
-    for name in entry.estimators:
-        options = {"control": entry.control} if name == "callaway-santanna" else {}
-        try:
-            out[name] = ESTIMATORS[name](frame, entry.outcome, unit=UNIT, time=TIME, cohort=entry.cohort,
-                                         covariates=entry.covariates, leads=_leads(entry), **options)
-        except InputError as exc:
-            column = f"column '{exc.column}': " if exc.column else ""
-            raise _at(study, entry).error(f"{name}: {column}{exc.problem}", exc.fix) from None
-    return out
-
-
-def _staggered_coverage(entry: StaggeredEntry, frame: pd.DataFrame) -> dict[str, Any]:
-    early = _early_treated(entry, frame)
-    kept = frame[~frame[UNIT].isin(early)]
-    cohort = pd.to_numeric(kept[entry.cohort], errors="coerce").fillna(0).groupby(kept[UNIT]).max()
-    cohorts = cohort[cohort > 0].astype(int).value_counts().sort_index()
-    return {"firm_years": len(kept), "firms": int(kept[UNIT].nunique()),
-            "cohorts": {str(year): int(n) for year, n in cohorts.items()},
-            "never_treated_firms": int((cohort == 0).sum()),
-            "excluded_firms": len(early), "excluded_reason": EARLY_TREATED_REASON}
-
-
-def _first_year_column(entry: EventStudyEntry) -> str:
-    return f"{entry.treated}_from_{entry.timing}"
-
-
-def _event_study(entry: EventStudyEntry, frame: pd.DataFrame) -> EventStudyResult:
-    common = {"controls": entry.controls, "fixed_effects": entry.fixed_effects, "cluster": entry.cluster, "vcov": entry.vcov}
-    if entry.exposure is not None:
-        reference_year = entry.timing + entry.reference
-        result = exposure_event_study(frame, entry.outcome, exposure=entry.exposure, unit=UNIT, time=TIME,
-                                      reference=reference_year, **common)
-        prefix = f"{entry.exposure}:{TIME}="
-        periods = tuple((int(n[len(prefix):]) - entry.timing, n) for n in result.names if n.startswith(prefix))
-        design = "exposure"
-    else:
-        timing = entry.timing if isinstance(entry.timing, str) else _first_year_column(entry)
-        result = event_study(frame, entry.outcome, unit=UNIT, time=TIME, first_treated=timing, window=entry.window,
-                             reference=entry.reference, bin_endpoints=entry.bin_endpoints, **common)
-        periods = tuple(sorted((_k(n), n) for n in result.names if _k(n) is not None))
-        design = "event_time"
-    return EventStudyResult(entry.name, result, periods, entry.reference, entry.timing, design)
-
-
-def _k(name: str) -> int | None:
-    """The event time of an event-study coefficient name, or None for other coefficients."""
-    match = _EVENT_NAME.match(name)
-    return int(match[1]) if match else None
-
-
-def _marginal(entry: MarginalEntry, frame: pd.DataFrame) -> MarginalResult:
-    periods = sorted(int(t) for t in frame[entry.by].dropna().unique())
-    reference = entry.reference if entry.reference is not None else periods[0]
-    data, names = add_year_interactions(frame, entry.x, entry.by, reference)
-    spec = Spec(entry.outcome, (entry.x, *names.values(), *entry.regressors, *entry.controls),
-                fixed_effects=entry.fixed_effects, cluster=entry.cluster, vcov=entry.vcov,
-                time=TIME if entry.vcov == "driscoll-kraay" else None)
-    result = fit(data, spec)
-    if entry.x not in result.names:
-        raise InputError(f"[[marginal]] '{entry.name}': '{entry.x}' was dropped as collinear", fix="choose another x or fixed effects")
-    kept = tuple((t, n) for t, n in names.items() if n in result.names)
-    return MarginalResult(entry.name, result, entry.x, entry.by, reference, kept)
+    return _prepare(study, study.model(test.model), base, extra=test.columns)
 
 
 def _panel_coverage(base: pd.DataFrame, sample: str) -> dict[str, Any]:
@@ -308,8 +146,3 @@ def _panel_coverage(base: pd.DataFrame, sample: str) -> dict[str, Any]:
     if "exposed" in base.columns:
         out["exposed_firms"] = int(base.loc[base["exposed"] == 1, UNIT].nunique())
     return out
-
-
-def _entry_coverage(frame: pd.DataFrame, result) -> dict[str, Any]:
-    return {"firm_years": len(frame), "firms": int(frame[UNIT].nunique()) if UNIT in frame.columns else None,
-            "nobs": result.nobs, "n_missing": result.n_missing, "n_singletons": result.n_singletons}

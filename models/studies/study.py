@@ -10,6 +10,7 @@ from typing import Any
 
 from data_schemas.errors import InputError, did_you_mean
 from models.studies.declarations import (
+    Entry,
     EventStudyEntry,
     FigureEntry,
     MarginalEntry,
@@ -25,12 +26,9 @@ from models.studies.declarations import (
 STUDY_KEYS = ("name", "title", "description", "sample", "panel", "models", "event_studies", "marginal", "staggered",
               "wild_bootstrap", "randomization", "tables", "figures")
 #: the arrays of entries, by TOML key
-ENTRY_KINDS = {"models": ModelEntry, "event_studies": EventStudyEntry, "marginal": MarginalEntry,
-               "staggered": StaggeredEntry, "wild_bootstrap": WildBootstrapEntry,
-               "randomization": RandomizationEntry, "tables": TableEntry, "figures": FigureEntry}
-#: the array each kind of estimated entry sits in
-ESTIMATED = {ModelEntry: "models", EventStudyEntry: "event_studies", MarginalEntry: "marginal",
-             StaggeredEntry: "staggered"}
+ENTRY_KINDS: dict[str, type[Entry]] = {kind.SECTION: kind for kind in (
+    ModelEntry, EventStudyEntry, MarginalEntry, StaggeredEntry, WildBootstrapEntry, RandomizationEntry, TableEntry,
+    FigureEntry)}
 #: build options a study may set in its [panel] table (fields of panel.assemble.options.BuildOptions)
 PANEL_KEYS = ("cutoff_year", "exposure_threshold", "pre_years", "sanction_date", "winsorize", "winsor_limits", "filters")
 
@@ -81,9 +79,18 @@ class Study:
         return BuildOptions(**{k: tuple(v) if isinstance(v, list) else v for k, v in self.panel.items()})
 
     @property
-    def entries(self) -> tuple:
+    def entries(self) -> tuple[ModelEntry | EventStudyEntry | MarginalEntry | StaggeredEntry, ...]:
         """Every estimated entry: models, event studies, marginal effects, staggered designs."""
         return (*self.models, *self.event_studies, *self.marginal, *self.staggered)
+
+    @property
+    def tests(self) -> tuple[WildBootstrapEntry | RandomizationEntry, ...]:
+        """Every test of a model's coefficient: wild bootstrap, then randomization."""
+        return (*self.wild_bootstrap, *self.randomization)
+
+    def model(self, name: str) -> ModelEntry:
+        """The ``[[models]]`` entry called ``name`` (names are checked when the study is read)."""
+        return {m.name: m for m in self.models}[name]
 
     def check_columns(self, available: Iterable[str]) -> None:
         """Raise one :class:`InputError` for the first entry naming a column not in ``available``."""
@@ -91,9 +98,8 @@ class Study:
         for entry in self.entries:
             for column in entry.columns:
                 if column not in have:
-                    kind = ESTIMATED[type(entry)]
                     hint = did_you_mean(column, have)
-                    raise Where(self.file, f"[[{kind}]] '{entry.name}'").error(
+                    raise entry.where(self.file).error(
                         f"no column '{column}' in the panel",
                         fix=hint or "name a column of the panel (see data_schemas/codebook.py)",
                     )
@@ -129,7 +135,7 @@ def study_from_mapping(data: Mapping[str, Any], file: str | None = None) -> Stud
     top.check_keys(data, STUDY_KEYS, ("name",))
     panel = data.get("panel", {})
     Where(file, "[panel]").check_keys(panel, PANEL_KEYS)
-    lists = {}
+    lists: dict[str, Any] = {}
     for key, kind in ENTRY_KINDS.items():
         raw = data.get(key, [])
         if not isinstance(raw, list):
@@ -137,12 +143,11 @@ def study_from_mapping(data: Mapping[str, Any], file: str | None = None) -> Stud
         lists[key] = tuple(kind.read(table, file, position) for position, table in enumerate(raw, start=1))
     from panel.samples import SAMPLES
 
-    sample = top.text(data, "sample", "all")
-    if sample not in SAMPLES:
-        raise top.error(f"unknown sample '{sample}'", fix=did_you_mean(sample, SAMPLES) or f"choose from {', '.join(SAMPLES)}")
+    sample = top.required_text(data, "sample", "all")
+    top.choice(sample, list(SAMPLES), "sample")
     study = Study(
-        name=top.text(data, "name"), title=top.text(data, "title", data["name"]),
-        description=top.text(data, "description", ""), sample=sample, panel=dict(panel), file=file, **lists,
+        name=top.required_text(data, "name"), title=top.required_text(data, "title", data["name"]),
+        description=top.required_text(data, "description", ""), sample=sample, panel=dict(panel), file=file, **lists,
     )
     _check_panel_options(study)
     _check_references(study)
