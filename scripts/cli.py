@@ -8,25 +8,28 @@ code 2.
 
 from __future__ import annotations
 
+import ast
 import importlib
+import importlib.util
 import sys
+from pathlib import Path
 
 import click
 
 from data_schemas.errors import InputError
 
-#: command name -> (module under scripts.commands, one-line help shown by --help)
-COMMANDS: dict[str, tuple[str, str]] = {
-    "demo": ("demo", "Write simulated raw files (CSMAR/CNRDS layouts) to a folder."),
-    "build": ("build", "Build the firm-year panel from raw files."),
-    "samples": ("samples", "List the named firm samples with definitions and sizes."),
-    "indices": ("indices", "Volatility and growth indices and the import-substitution pattern of series."),
-    "fit": ("fit", "Fit one fixed-effects model on a CSV, Parquet or Stata file."),
-    "did": ("did", "Heterogeneity-robust difference-in-differences on any long table."),
-    "run": ("run", "Run a study (or all) into a reproducible run bundle of tables and figures."),
-    "studies": ("studies", "List the built-in studies."),
-    "table": ("table", "Re-render a run's tables from its results.json, without re-estimating."),
-}
+#: the sub-commands, each the module of that name under scripts.commands
+COMMANDS = ("build", "demo", "did", "fit", "indices", "run", "samples", "studies", "table")
+
+
+def summary(name: str) -> str:
+    """The first line of a command's docstring, read from its source without importing it (fast ``--help``)."""
+    spec = importlib.util.find_spec(f"scripts.commands.{name}")
+    source = Path(spec.origin).read_text(encoding="utf-8") if spec and spec.origin else ""
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.FunctionDef) and node.name == "command":
+            return (ast.get_docstring(node) or "").splitlines()[0]
+    return ""
 
 
 class LazyGroup(click.Group):
@@ -38,11 +41,11 @@ class LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in COMMANDS:
             return None
-        module = importlib.import_module(f"scripts.commands.{COMMANDS[cmd_name][0]}")
+        module = importlib.import_module(f"scripts.commands.{cmd_name}")
         return module.command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
+        rows = [(name, summary(name)) for name in self.list_commands(ctx)]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
