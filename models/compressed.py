@@ -40,17 +40,12 @@ import numpy as np
 from data_schemas.errors import InputError
 from models.collinearity import CollinearityWarning, collinear_columns
 from models import covariance
-from models.covariance import group_sums
+from models.absorb import demean
 from models.design import codes
 from models.fixed_effects import fe_dof
 from models.result import Result
 from models.spec import Spec
 from panel.engines.compress import CompressedData
-
-#: convergence of the weighted alternating projections that absorb two or more fixed effects
-DEMEAN_TOLERANCE = 1e-14
-MAX_ITERATIONS = 100_000
-
 
 def fit_compressed(data: CompressedData, spec: Spec) -> Result:
     """Estimate ``spec`` from compressed cells.
@@ -182,16 +177,11 @@ def _absorb(
     """Weighted within transformation of the cell means and regressors (intercept only without fixed effects)."""
     block = np.column_stack([y, x])
     if not fixed:
-        return tuple(_split(block - np.average(block, axis=0, weights=weights)))
-    sums = [np.bincount(fe, weights=weights) for fe in fixed]
-    for _ in range(MAX_ITERATIONS):
-        previous = block.copy()
-        for fe, total in zip(fixed, sums):
-            means = group_sums(block * weights[:, None], fe) / total[:, None]
-            block = block - means[fe]
-        if len(fixed) == 1 or np.max(np.abs(block - previous)) <= DEMEAN_TOLERANCE * max(1.0, np.max(np.abs(block))):
-            return tuple(_split(block))
-    raise InputError("the fixed effects did not converge", fix="check the fixed effects for near-collinearity")
+        return _split(block - np.average(block, axis=0, weights=weights))
+    demeaned = demean(block, fixed, weights=weights)
+    if not demeaned.converged:
+        raise InputError("the fixed effects did not converge", fix="check the fixed effects for near-collinearity")
+    return _split(demeaned.values)
 
 
 def _split(block: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

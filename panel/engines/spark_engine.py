@@ -31,6 +31,7 @@ _REMOTE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 #: settings of a session made here (one made by the caller is left as it is)
 DEFAULT_CONFIG = {
     "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
     "spark.sql.session.timeZone": "UTC",
     "spark.sql.shuffle.partitions": "8",
     "spark.sql.execution.arrow.pyspark.enabled": "true",
@@ -195,7 +196,9 @@ def _make_session(master: str, config: Mapping[str, str]):
     builder = SparkSession.builder.master(master).appName("chokepoint")
     for key, value in config.items():
         builder = builder.config(key, value)
-    return builder.getOrCreate()
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    return session
 
 
 __all__ = ["DEFAULT_CONFIG", "SparkEngine"]
