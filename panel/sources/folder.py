@@ -66,6 +66,7 @@ import pandas as pd
 
 from data_schemas.errors import InputError
 from data_schemas.raw import RAW_SCHEMAS
+from panel.engines import Engine
 from panel.sources.formats import LAYOUTS
 from panel.sources.generic import read_mapped
 from panel.sources.patents import PatentAggregates, aggregate_patent_records
@@ -154,7 +155,7 @@ TABLE_NAMES: tuple[str, ...] = tuple(f.name for f in fields(RawTables) if f.name
 
 
 def load_folder(
-    path: str | Path, config: str | Path | Mapping | None = None, *, cutoff_year: int = 2019
+    path: str | Path, config: str | Path | Mapping | None = None, *, cutoff_year: int = 2019, engine: Engine | None = None
 ) -> RawTables:
     """Read every raw table of a folder.
 
@@ -167,6 +168,8 @@ def load_folder(
         parsed content (paths then relative to ``path``).
     cutoff_year : int
         Patents applied for before this year count for the semiconductor share.
+    engine : Engine, optional
+        The engine that aggregates patent-level records (:mod:`panel.engines`; DuckDB by default).
 
     Returns
     -------
@@ -190,7 +193,7 @@ def load_folder(
         if not files and "source" not in entry:
             continue
         if name == "patent_records":
-            aggregates = _patent_aggregates(files, cutoff_year)
+            aggregates = _patent_aggregates(files, cutoff_year, engine)
             tables["patent_firm_year"] = aggregates.firm_year
             tables["semiconductor_share"] = aggregates.semiconductor_share
             provenance["patent_firm_year"] = provenance["semiconductor_share"] = _records(files)
@@ -308,13 +311,13 @@ def _bundled(name: str) -> Path:
     return Path(str(resources.files("panel").joinpath("reference", name)))
 
 
-def _patent_aggregates(files: list[Path], cutoff_year: int) -> PatentAggregates:
+def _patent_aggregates(files: list[Path], cutoff_year: int, engine: Engine | None) -> PatentAggregates:
     if len(files) > 1:
         raise InputError(
             "several patent-record files: " + ", ".join(f.name for f in files),
             fix=f"combine them into one file, or name one under [patent_records] in {CONFIG_NAME}",
         )
-    return aggregate_patent_records(files[0], cutoff_year=cutoff_year)
+    return aggregate_patent_records(files[0], cutoff_year=cutoff_year, engine=engine)
 
 
 def _concat(name: str, frames: list[pd.DataFrame], files: list[Path]) -> pd.DataFrame:
