@@ -61,15 +61,15 @@ class RecordInput:
         return self.originals[self.files.index(Path(part))]
 
 
-def resolve_input(location: str | Path, scratch: Path) -> RecordInput:
+def resolve_input(location: str | Path | list[Path], scratch: Path) -> RecordInput:
     """Find and check the parts of a record-level table.
 
     Parameters
     ----------
-    location : str or Path
+    location : str, Path or list of Path
         A CSV or Parquet file, a folder of part files (searched recursively;
-        names starting with ``.`` or ``_`` such as ``_SUCCESS`` are skipped)
-        or a glob pattern.
+        names starting with ``.`` or ``_`` such as ``_SUCCESS`` are skipped),
+        a glob pattern, or a list of files.
     scratch : Path
         A folder for transcoded copies of non-UTF-8 CSV parts.
 
@@ -82,8 +82,12 @@ def resolve_input(location: str | Path, scratch: Path) -> RecordInput:
     InputError
         No such file, no parts, parts of mixed formats, an empty or unreadable part.
     """
-    label = str(location)
-    parts = _parts(location)
+    if isinstance(location, (list, tuple)):
+        label, parts = ", ".join(str(p) for p in location), [_file(Path(p)) for p in location]
+    else:
+        label, parts = str(location), _parts(location)
+    if not parts:
+        raise InputError("no record files given", fix="pass a file, a folder of parts or a glob")
     formats = {_format_of(p) for p in parts}
     if len(formats) > 1:
         raise InputError(
@@ -115,9 +119,13 @@ def _parts(location: str | Path) -> list[Path]:
         if not found:
             raise InputError("the folder holds no CSV or Parquet part files", file=path, fix=_FIX)
         return found
+    return [_file(path)]
+
+
+def _file(path: Path) -> Path:
     if not path.is_file():
         raise InputError("file not found", file=path, fix="check the path")
-    return [path]
+    return path
 
 
 def _format_of(path: Path) -> str:

@@ -77,7 +77,7 @@ class CustomsAggregates:
 
 
 def aggregate_customs_transactions(
-    path: str | Path,
+    path: str | Path | list[Path],
     *,
     allies: Iterable[str] = US_ALLIES,
     groups: HSGroups | None = None,
@@ -89,8 +89,8 @@ def aggregate_customs_transactions(
 
     Parameters
     ----------
-    path : str or Path
-        CSV or Parquet file, folder of parts or glob.
+    path : str, Path or list of Path
+        CSV or Parquet file, folder of parts, glob or list of files.
     allies : iterable of str
         ISO alpha-2 codes counted with the US in ``allied_import_share``.
     groups : HSGroups, optional

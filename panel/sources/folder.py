@@ -67,6 +67,7 @@ import pandas as pd
 from data_schemas.errors import InputError
 from data_schemas.raw import RAW_SCHEMAS
 from panel.engines import Engine
+from panel.sources.customs_transactions import aggregate_customs_transactions
 from panel.sources.formats import LAYOUTS
 from panel.sources.generic import read_mapped
 from panel.sources.patents import PatentAggregates, aggregate_patent_records
@@ -78,6 +79,8 @@ from panel.sources.validate import check_unique
 from panel.sources.vendor import read_export
 
 REQUIRED_TABLES = ("company", "balance_sheet", "income_statement")
+#: file stem of firm-level customs transactions (read in one engine pass into ``import_shares``)
+TRANSACTIONS_STEM = "customs_transactions"
 CONFIG_NAME = "sources.toml"
 _ENTRY_KEYS = {
     "file": "a path or a list of paths",
@@ -120,6 +123,9 @@ class RawTables(Mapping):
         Required tables.
     annual_info, market_value, subsidies, patent_counts, patent_firm_year, semiconductor_share, suppliers, sanctions, huawei_suppliers, designations : pandas.DataFrame or None
         Optional tables.
+    import_shares : pandas.DataFrame or None
+        Firm-year imports and shares from the US and its allies, from
+        firm-level customs transactions (``customs_transactions*`` files).
     provenance : mapping of str to tuple of FileRecord
         For each table read, its files.
     """
@@ -137,6 +143,7 @@ class RawTables(Mapping):
     sanctions: pd.DataFrame | None = None
     huawei_suppliers: pd.DataFrame | None = None
     designations: pd.DataFrame | None = None
+    import_shares: pd.DataFrame | None = None
     provenance: Mapping[str, tuple[FileRecord, ...]] = field(default_factory=dict)
 
     def __getitem__(self, name: str) -> pd.DataFrame | None:
@@ -200,6 +207,10 @@ def load_folder(
             continue
         tables[name], used = _read_table(name, entry, files, base)
         provenance[name] = _records(used)
+    transactions = discover(folder, TRANSACTIONS_STEM)
+    if transactions:
+        tables["import_shares"] = aggregate_customs_transactions(transactions, engine=engine).firm_year
+        provenance["import_shares"] = _records(transactions)
     missing = [name for name in REQUIRED_TABLES if tables.get(name) is None]
     if missing:
         looked_for = ", ".join(f"{LAYOUTS[name].file_stem}.csv/.xlsx" for name in missing)
