@@ -131,7 +131,10 @@ def main() -> None:
     load_before = os.getloadavg()
     scratch = Path(tempfile.mkdtemp(prefix="chokepoint-bench-", dir="/tmp"))
     try:
-        for label, n, memory in (("patents", args.patents, args.memory), ("patents-large", args.large, args.large_memory)):
+        for label, n, memory in (
+            ("patents", args.patents, args.memory),
+            ("patents-large", args.large, args.large_memory),
+        ):
             if not n:
                 continue
             path = scratch / f"{label}.parquet"
@@ -142,7 +145,9 @@ def main() -> None:
             if label == "patents" and args.spark:
                 runs.append(("spark", {}, "spark local[*]"))
             for engine, options, name in runs:
-                code = ENGINE_TASK.format(root=str(ROOT), engine=engine, options=options, kind="patents", path=str(path))
+                code = ENGINE_TASK.format(
+                    root=str(ROOT), engine=engine, options=options, kind="patents", path=str(path)
+                )
                 rows.append((label, int(n), name, *measure(code)))
             if label == "patents" and not args.no_peer:
                 rows.append((label, int(n), "pandas peer", *measure(PANDAS_PEER.format(path=str(path)))))
@@ -159,7 +164,9 @@ def main() -> None:
         shutil.rmtree(scratch, ignore_errors=True)
     load_after = os.getloadavg()
 
-    print(f"\n{'task':<14} {'rows':>13} {'engine':<16} {'wall s':>8} {'cpu s':>8} {'peak MB':>8}  peer/ours (wall, cpu)")
+    print(
+        f"\n{'task':<14} {'rows':>13} {'engine':<16} {'wall s':>8} {'cpu s':>8} {'peak MB':>8}  peer/ours (wall, cpu)"
+    )
     peers = {r[0]: r[3:5] for r in rows if r[2] == "pandas peer"}
     for task, n, engine, wall, cpu, peak, _ in rows:
         ratio = ""

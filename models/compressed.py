@@ -38,14 +38,15 @@ import warnings
 import numpy as np
 
 from data_schemas.errors import InputError
-from models.collinearity import CollinearityWarning, collinear_columns
 from models import covariance
 from models.absorb import demean
+from models.collinearity import CollinearityWarning, collinear_columns
 from models.design import codes
 from models.fixed_effects import fe_dof
 from models.result import Result
 from models.spec import Spec
 from panel.engines.compress import CompressedData
+
 
 def fit_compressed(data: CompressedData, spec: Spec) -> Result:
     """Estimate ``spec`` from compressed cells.
@@ -152,9 +153,7 @@ def _check_compressible(data: CompressedData, spec: Spec) -> None:
     if spec.weights is not None:
         raise InputError("weights are not supported on compressed data", fix="fit the records directly")
     if spec.vcov not in ("iid", "hc1", "cluster"):
-        raise InputError(
-            f"vcov '{spec.vcov}' cannot be computed from compressed data", fix="use iid, hc1 or cluster"
-        )
+        raise InputError(f"vcov '{spec.vcov}' cannot be computed from compressed data", fix="use iid, hc1 or cluster")
 
 
 def _non_singleton_cells(fixed: list[np.ndarray], n: np.ndarray) -> np.ndarray:

@@ -117,7 +117,8 @@ class NameMatch:
         unmatched = self.matches[self.matches["method"] == "unmatched"].nlargest(top, "n_records")
         if len(unmatched):
             lines.append(
-                "top unmatched: " + "; ".join(f"{a} ({n:,})" for a, n in zip(unmatched["applicant"], unmatched["n_records"]))
+                "top unmatched: "
+                + "; ".join(f"{a} ({n:,})" for a, n in zip(unmatched["applicant"], unmatched["n_records"]))
             )
         return "\n".join(lines)
 
@@ -142,10 +143,15 @@ def match_applicants(applicants: pd.DataFrame, register: pd.DataFrame) -> NameMa
     InputError
         A missing column in either table.
     """
-    for table, columns, label in ((applicants, ("applicant", "n_records"), "applicants"), (register, ("firm_id", "name"), "register")):
+    for table, columns, label in (
+        (applicants, ("applicant", "n_records"), "applicants"),
+        (register, ("firm_id", "name"), "register"),
+    ):
         missing = [c for c in columns if c not in table.columns]
         if missing:
-            raise InputError(f"the {label} table has no column {missing[0]!r}", fix=f"give columns {', '.join(columns)}")
+            raise InputError(
+                f"the {label} table has no column {missing[0]!r}", fix=f"give columns {', '.join(columns)}"
+            )
     firms_of: dict[str, set[str]] = defaultdict(set)
     for firm, name in zip(register["firm_id"].astype(str), register["name"].astype(str)):
         key = normalize_name(name)
@@ -196,7 +202,16 @@ APPLICANT_TABLE = RecordTable(
     name="patent_applicants",
     columns=(Column("applicant", "applicant"),),
     typed=lambda sql, found: f"{found['applicant'].text} AS applicant",
-    checks=(Check("c0", "applicant", "applicant IS NULL", "applicant", "missing value in a required column", "fill these cells"),),
+    checks=(
+        Check(
+            "c0",
+            "applicant",
+            "applicant IS NULL",
+            "applicant",
+            "missing value in a required column",
+            "fill these cells",
+        ),
+    ),
     outputs={"names": Output(keys=("applicant",), measures={"n_records": "count(*)"})},
     record_columns=("applicant",),
 )

@@ -28,7 +28,11 @@ def records():
     out = cells.loc[cells.index.repeat(sizes)].reset_index(drop=True)
     firm_effect = rng.normal(0, 1, len(firms))[out["firm"]]
     out["citations"] = (
-        2.0 + 0.4 * out["treated_post"] - 0.2 * out["subsidy_band"] + firm_effect + rng.normal(0, 1 + out["subsidy_band"], len(out))
+        2.0
+        + 0.4 * out["treated_post"]
+        - 0.2 * out["subsidy_band"]
+        + firm_effect
+        + rng.normal(0, 1 + out["subsidy_band"], len(out))
     )
     out.loc[5, "citations"] = np.nan  # one missing outcome
     return out
@@ -41,7 +45,9 @@ KEYS = ["firm", "year", "industry", "treated_post", "subsidy_band"]
     "spec",
     [
         Spec("citations", ["treated_post", "subsidy_band"], fixed_effects=["firm", "year"], cluster=["firm"]),
-        Spec("citations", ["treated_post", "subsidy_band"], fixed_effects=["firm", "year"], cluster=["industry", "year"]),
+        Spec(
+            "citations", ["treated_post", "subsidy_band"], fixed_effects=["firm", "year"], cluster=["industry", "year"]
+        ),
         Spec("citations", ["treated_post", "subsidy_band"], fixed_effects=["year"], vcov="hc1"),
         Spec("citations", ["treated_post", "subsidy_band"], vcov="iid"),
     ],
@@ -54,7 +60,9 @@ def test_compressed_fit_equals_the_record_level_fit(records, spec):
     compressed, direct = fit_compressed(cells, spec), fit(records, spec)
     assert compressed.nobs == direct.nobs and compressed.df_resid == direct.df_resid
     np.testing.assert_allclose(compressed.coef, direct.coef, rtol=TOLERANCE, atol=0)
-    np.testing.assert_allclose(np.sqrt(np.diag(compressed.cov_matrix)), np.sqrt(np.diag(direct.cov_matrix)), rtol=TOLERANCE)
+    np.testing.assert_allclose(
+        np.sqrt(np.diag(compressed.cov_matrix)), np.sqrt(np.diag(direct.cov_matrix)), rtol=TOLERANCE
+    )
     assert compressed.rsquared == pytest.approx(direct.rsquared, rel=TOLERANCE)
     assert compressed.rsquared_within == pytest.approx(direct.rsquared_within, rel=TOLERANCE)
     assert compressed.depvar_mean == pytest.approx(direct.depvar_mean, rel=1e-12)

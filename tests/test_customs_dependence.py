@@ -6,7 +6,6 @@ import json
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from models.fixed_effects import fit
 from models.spec import Spec
@@ -33,7 +32,9 @@ def test_the_planted_effect_on_the_allied_share_is_recovered(small_demo, small_p
     truth = json.loads((small_demo / TRUTH_FILE).read_text(encoding="utf-8"))
     assert truth["allied_import_share_effect"]["exposed_post"] == ALLIED_SHARE_EFFECT
     data = small_panel.data[small_panel.data["import_value"] > 0]
-    result = fit(data, Spec("allied_import_share", ["exposed_post"], fixed_effects=["firm_id", "year"], cluster=["firm_id"]))
+    result = fit(
+        data, Spec("allied_import_share", ["exposed_post"], fixed_effects=["firm_id", "year"], cluster=["firm_id"])
+    )
     estimate, se = result.coef[0], np.sqrt(result.cov_matrix[0, 0])
     assert abs(estimate - ALLIED_SHARE_EFFECT) < 3 * se
     assert se < 0.05  # informative enough to tell a 0.04 fall from a 0.15 one

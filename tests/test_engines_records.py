@@ -142,4 +142,7 @@ def test_customs_bad_values_are_reported(tmp_path):
     ]
     with pytest.raises(InputError) as info:
         aggregate_customs_transactions(path)
-    assert str(info.value) == f"{path}: column 'month': expected a month (YYYYMM or YYYY-MM), got '201913' (row 8); correct these cells"
+    assert (
+        str(info.value)
+        == f"{path}: column 'month': expected a month (YYYYMM or YYYY-MM), got '201913' (row 8); correct these cells"
+    )

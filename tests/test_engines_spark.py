@@ -76,7 +76,8 @@ def test_compression_is_identical_and_fits_equal(tmp_path, spark):
     keys = ["firm", "year", "treated"]
     duck, spk = get_engine("duckdb").compress(path, keys, "y"), spark.compress(path, keys, "y")
     pd.testing.assert_frame_equal(
-        spk.cells.astype({k: "int64" for k in ("firm", "year")}), duck.cells.astype({k: "int64" for k in ("firm", "year")}),
+        spk.cells.astype({k: "int64" for k in ("firm", "year")}),
+        duck.cells.astype({k: "int64" for k in ("firm", "year")}),
         rtol=1e-12,
     )
     spec = Spec("y", ["treated"], fixed_effects=["firm", "year"], cluster=["firm"])

@@ -77,7 +77,10 @@ def test_short_and_english_legal_forms():
 
 def test_applicant_counts_in_one_pass(tmp_path):
     path = tmp_path / "applicants.csv"
-    path.write_text("applicant,patent_id\n京东方科技集团股份有限公司,P1\n京东方科技集团股份有限公司,P2\nZTE Corporation,P3\n,P4\n", encoding="utf-8")
+    path.write_text(
+        "applicant,patent_id\n京东方科技集团股份有限公司,P1\n京东方科技集团股份有限公司,P2\nZTE Corporation,P3\n,P4\n",
+        encoding="utf-8",
+    )
     counts = applicant_counts(path, max_bad_share=0.3)
     assert counts.values.tolist() == [["京东方科技集团股份有限公司", 2], ["ZTE Corporation", 1]]
     with pytest.raises(InputError, match="column 'applicant': missing value in a required column"):

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Protocol
 
 from data_schemas.errors import InputError
+from panel.engines.compress import CompressedData
 from panel.engines.records import Aggregation, RecordTable
 
 ENGINES = ("duckdb", "spark")
@@ -32,6 +33,9 @@ class Engine(Protocol):
         self, table: RecordTable, location: str | Path, *, params: dict | None = None, max_bad_share: float = 0.0
     ) -> Aggregation:
         """Compute ``table``'s outputs over the files at ``location`` in one pass."""
+
+    def compress(self, data, keys: list[str], outcome: str) -> CompressedData:
+        """Compress records to cells of ``keys`` (count, outcome mean and variance) in one pass."""
 
 
 def get_engine(name: str = "duckdb", **options) -> Engine:
@@ -68,4 +72,4 @@ def get_engine(name: str = "duckdb", **options) -> Engine:
         raise InputError(f"engine {name!r}: {exc}", fix="check the engine options") from None
 
 
-__all__ = ["ENGINES", "Aggregation", "Engine", "RecordTable", "get_engine"]
+__all__ = ["ENGINES", "Aggregation", "CompressedData", "Engine", "RecordTable", "get_engine"]

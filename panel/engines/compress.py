@@ -51,12 +51,12 @@ def compression_sql(quote, source: str, keys: Sequence[str], outcome: str) -> st
     complete = " AND ".join(f"{quote(c)} IS NOT NULL" for c in [*keys, outcome])
     nulled = ", ".join(f"CASE WHEN _complete THEN {quote(k)} END AS {name}" for k, name in zip(keys, names))
     return f"""
-        SELECT {', '.join(names)}, _complete AS complete, count(*) AS n, avg(_y) AS mean_y, var_pop(_y) AS var_y
+        SELECT {", ".join(names)}, _complete AS complete, count(*) AS n, avg(_y) AS mean_y, var_pop(_y) AS var_y
         FROM (
             SELECT {nulled}, _complete, CASE WHEN _complete THEN CAST({quote(outcome)} AS DOUBLE) END AS _y
             FROM (SELECT *, ({complete}) AS _complete FROM {source}) AS _flagged
         ) AS _cells
-        GROUP BY {', '.join(names)}, _complete
+        GROUP BY {", ".join(names)}, _complete
     """
 
 

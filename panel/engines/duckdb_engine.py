@@ -128,9 +128,7 @@ class DuckDBEngine:
                     for check in table.checks
                     if counts.get(check.reason)
                 ]
-        return Aggregation(
-            outputs=outputs, n_rows=n_rows, bad=enforce_bad_share(bad, n_rows, share), engine=self.name
-        )
+        return Aggregation(outputs=outputs, n_rows=n_rows, bad=enforce_bad_share(bad, n_rows, share), engine=self.name)
 
     def compress(self, data: str | Path | pd.DataFrame, keys: list[str], outcome: str) -> CompressedData:
         """Compress records to cells of ``keys`` (count, outcome mean and variance) in one pass.
@@ -155,9 +153,7 @@ class DuckDBEngine:
                     source, label = "chokepoint_records", "the data"
                 else:
                     records = resolve_input(data, Path(scratch))
-                    source, label = _source_sql(records), records.label
-                    if records.format == "csv":
-                        source = source.replace("all_varchar = true", "all_varchar = false")
+                    source, label = _source_sql(records, typed=True), records.label
                 columns = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
                 missing = [c for c in [*keys, outcome] if c not in columns]
                 if missing:
@@ -194,20 +190,22 @@ def _file_list(records: RecordInput) -> str:
     return "[" + ", ".join(f"'{_quote(p)}'" for p in records.files) + "]"
 
 
-def _source_sql(records: RecordInput) -> str:
-    """The DuckDB table function reading every part."""
+def _source_sql(records: RecordInput, *, typed: bool = False) -> str:
+    """The DuckDB table function reading every part (CSV cells as text unless ``typed``)."""
     if records.format == "parquet":
         return f"read_parquet({_file_list(records)}, union_by_name = true)"
-    return f"read_csv({_file_list(records)}, header = true, all_varchar = true, union_by_name = true)"
+    return (
+        f"read_csv({_file_list(records)}, header = true, all_varchar = {str(not typed).lower()}, union_by_name = true)"
+    )
 
 
 def _numbered_source_sql(records: RecordInput) -> str:
     """One part with a 1-based record number ``_line`` (in file order)."""
     if records.format == "parquet":
-        return f"(SELECT file_row_number + 1 AS _line, * FROM read_parquet({_file_list(records)}, file_row_number = true))"
-    return (
-        f"(SELECT row_number() OVER () AS _line, * FROM read_csv({_file_list(records)}, header = true, all_varchar = true))"
-    )
+        return (
+            f"(SELECT file_row_number + 1 AS _line, * FROM read_parquet({_file_list(records)}, file_row_number = true))"
+        )
+    return f"(SELECT row_number() OVER () AS _line, * FROM read_csv({_file_list(records)}, header = true, all_varchar = true))"
 
 
 def _header(con, source: str, records: RecordInput) -> dict[str, str]:

@@ -56,10 +56,6 @@ class RecordInput:
         """The line (CSV) or row (Parquet) number of a part's first record."""
         return 2 if self.format == "csv" else 1
 
-    def original(self, part: str | Path) -> Path:
-        """The user's file behind a part the engine read."""
-        return self.originals[self.files.index(Path(part))]
-
 
 def resolve_input(location: str | Path | list[Path], scratch: Path) -> RecordInput:
     """Find and check the parts of a record-level table.
@@ -160,5 +156,7 @@ def _checked_csv(path: Path, target: Path) -> Path:
         with codecs.open(path, "r", encoding=codec) as src, target.open("w", encoding="utf-8") as dst:
             shutil.copyfileobj(src, dst, 1 << 20)
     except UnicodeDecodeError:
-        raise InputError(f"unreadable text encoding (invalid {codec} bytes)", file=path, fix="save the file as CSV UTF-8") from None
+        raise InputError(
+            f"unreadable text encoding (invalid {codec} bytes)", file=path, fix="save the file as CSV UTF-8"
+        ) from None
     return target

@@ -196,7 +196,9 @@ class RecordTable:
                     "required column not found" + (f" (closest: '{by_code[close[0]]}')" if close else ""),
                     file=file,
                     column=column.code,
-                    fix=f"rename '{by_code[close[0]]}' to '{column.code}'" if close else f"add the column {column.code}",
+                    fix=f"rename '{by_code[close[0]]}' to '{column.code}'"
+                    if close
+                    else f"add the column {column.code}",
                 )
             found[column.name] = None if match is None else SourceColumn(dialect.quote(match), header[match])
         return found
@@ -232,14 +234,16 @@ class RecordTable:
             rows = f"SELECT {columns}, _bad, 1 AS _rows FROM ({rows}) AS _used"
         keys = self.key_columns()
         measures = [
-            f"{sql.format(**params)} AS {name}" for output in self.outputs.values() for name, sql in output.measures.items()
+            f"{sql.format(**params)} AS {name}"
+            for output in self.outputs.values()
+            for name, sql in output.measures.items()
         ]
         sets = [f"({', '.join(output.keys)})" for output in self.outputs.values()] + ["(_bad)"]
         return f"""
-            SELECT {dialect.grouping_id([*keys, '_bad'])} AS _set, {', '.join(keys)}, _bad,
-                   sum(_rows) AS _rows, {', '.join(measures)}
+            SELECT {dialect.grouping_id([*keys, "_bad"])} AS _set, {", ".join(keys)}, _bad,
+                   sum(_rows) AS _rows, {", ".join(measures)}
             FROM ({rows}) AS _records
-            GROUP BY GROUPING SETS ({', '.join(sets)})
+            GROUP BY GROUPING SETS ({", ".join(sets)})
         """
 
     def key_columns(self) -> list[str]:

@@ -141,7 +141,9 @@ class SparkEngine:
                 frame, label = self._read(data, Path(scratch), infer=True)
             missing = [c for c in [*keys, outcome] if c not in frame.columns]
             if missing:
-                raise InputError("column(s) not found: " + ", ".join(missing), file=label, fix="check the model's variable names")
+                raise InputError(
+                    "column(s) not found: " + ", ".join(missing), file=label, fix="check the model's variable names"
+                )
             view = f"chokepoint_records_{uuid.uuid4().hex}"
             frame.createOrReplaceTempView(view)
             try:

@@ -173,7 +173,9 @@ def _firm_year(by_bloc: pd.DataFrame) -> pd.DataFrame:
 def _by_group(by_bloc: pd.DataFrame) -> pd.DataFrame:
     inside = by_bloc[by_bloc["tech_group"] > 0].rename(columns={"tech_group": "group"})
     if inside.empty:
-        return pd.DataFrame(columns=["firm_id", "year", "group", "import_value", "us_import_share", "allied_import_share"])
+        return pd.DataFrame(
+            columns=["firm_id", "year", "group", "import_value", "us_import_share", "allied_import_share"]
+        )
     out = _shares(inside, ["firm_id", "year", "group"]).reset_index()
     return out.astype({"firm_id": str, "year": "int64", "group": "int64"})
 
@@ -200,17 +202,17 @@ def customs_table(allies: tuple[str, ...], group_of: dict[str, int]) -> RecordTa
         ally_list = ", ".join(f"'{a}'" for a in allies) or "''"
         return f"""
             {code} AS code_text,
-            CASE WHEN {sql.full_match(code, '[0-9]{1,6}([.]0+)?')}
+            CASE WHEN {sql.full_match(code, "[0-9]{1,6}([.]0+)?")}
                  THEN lpad(regexp_extract({code}, '^[0-9]+', 0), 6, '0') END AS firm_id,
-            {found['hs_code'].text} AS hs_text,
-            CASE WHEN {sql.full_match(hs, '[0-9]{8}')} THEN {hs} END AS hs_code,
-            {found['month'].text} AS month_text,
+            {found["hs_code"].text} AS hs_text,
+            CASE WHEN {sql.full_match(hs, "[0-9]{8}")} THEN {hs} END AS hs_code,
+            {found["month"].text} AS month_text,
             CASE WHEN {valid_month} THEN try_cast({month} AS INT) END AS period,
             CASE WHEN {valid_month} THEN try_cast(substr({month}, 1, 4) AS INT) END AS year,
-            {found['value'].text} AS value_text,
+            {found["value"].text} AS value_text,
             {value} AS value,
-            {found['origin'].text} AS origin_text,
-            CASE WHEN {sql.full_match(origin, '[A-Z]{2}')} THEN {origin} END AS origin,
+            {found["origin"].text} AS origin_text,
+            CASE WHEN {sql.full_match(origin, "[A-Z]{2}")} THEN {origin} END AS origin,
             CASE WHEN {origin} = 'US' THEN 'us' WHEN {origin} IN ({ally_list}) THEN 'ally' ELSE 'other' END AS bloc,
             {lookup} AS tech_group
         """
@@ -246,7 +248,9 @@ def _group_case(hs: str, group_of: dict[str, int]) -> str:
 
 _CHECKS = (
     Check("c0", "Stkcd", "code_text IS NULL", "code_text", "missing value in a required column", "fill these cells"),
-    Check("c1", "Stkcd", "firm_id IS NULL", "code_text", "expected a stock code of up to 6 digits", "correct these cells"),
+    Check(
+        "c1", "Stkcd", "firm_id IS NULL", "code_text", "expected a stock code of up to 6 digits", "correct these cells"
+    ),
     Check("c2", "hs8", "hs_code IS NULL", "hs_text", "expected an 8-digit HS code", "correct these cells"),
     Check("c3", "month", "period IS NULL", "month_text", "expected a month (YYYYMM or YYYY-MM)", "correct these cells"),
     Check(
@@ -257,7 +261,9 @@ _CHECKS = (
         "expected a finite, non-negative number",
         "correct these cells",
     ),
-    Check("c5", "origin", "origin IS NULL", "origin_text", "expected an ISO alpha-2 country code", "correct these cells"),
+    Check(
+        "c5", "origin", "origin IS NULL", "origin_text", "expected an ISO alpha-2 country code", "correct these cells"
+    ),
 )
 
 __all__ = ["US_ALLIES", "CustomsAggregates", "aggregate_customs_transactions", "customs_table"]

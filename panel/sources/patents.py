@@ -99,9 +99,7 @@ def aggregate_patent_records(
         row numbers (Parquet).
     """
     engine = engine or get_engine("duckdb")
-    result = engine.aggregate(
-        PATENT_TABLE, path, params={"cutoff_year": int(cutoff_year)}, max_bad_share=max_bad_share
-    )
+    result = engine.aggregate(PATENT_TABLE, path, params={"cutoff_year": int(cutoff_year)}, max_bad_share=max_bad_share)
     firm_year = _firm_year(result.outputs["applied"], result.outputs["granted"])
     share = result.outputs["share"]
     share = pd.DataFrame(
@@ -156,14 +154,14 @@ def _typed_sql(sql: Dialect, found: dict[str, SourceColumn | None]) -> str:
     ipc = f"upper(replace(coalesce({text('ipc')}, ''), ' ', ''))"
     semiconductor = " OR ".join(f"substr({ipc}, 1, {len(p)}) = '{p}'" for p in SEMICONDUCTOR_IPC_PREFIXES)
     return f"""
-        {text('patent_id')} AS patent_id,
+        {text("patent_id")} AS patent_id,
         {code} AS code_text,
-        CASE WHEN {sql.full_match(code, '[0-9]{1,6}([.]0+)?')}
+        CASE WHEN {sql.full_match(code, "[0-9]{1,6}([.]0+)?")}
              THEN lpad(regexp_extract({code}, '^[0-9]+', 0), 6, '0') END AS firm_id,
-        {text('application_date')} AS application_text,
-        year({date('application_date')}) AS application_year,
-        {text('grant_date')} AS grant_text,
-        year({date('grant_date')}) AS grant_year,
+        {text("application_date")} AS application_text,
+        year({date("application_date")}) AS application_year,
+        {text("grant_date")} AS grant_text,
+        year({date("grant_date")}) AS grant_year,
         {kind} AS type_text,
         CASE {kinds} END AS patent_type,
         ({semiconductor}) AS semiconductor
