@@ -106,7 +106,8 @@ def build_design(data: pd.DataFrame, spec: Spec, file: str | None = None) -> Des
     Raises
     ------
     InputError
-        If a column is missing or not numeric, weights are not positive, no
+        If a column is missing, not numeric or holds an infinite value,
+        weights are not positive, no
         rows are left, or a cluster column has a single value.
     """
     spec.check_columns(data.columns, file=file)
@@ -122,6 +123,17 @@ def build_design(data: pd.DataFrame, spec: Spec, file: str | None = None) -> Des
                 column=name,
                 rows=[_row_number(i, file) for i in bad],
                 fix="convert the column to numbers",
+            )
+    for name in numeric:
+        values = frame[name].to_numpy(dtype=float, na_value=np.nan)
+        bad = np.flatnonzero(np.isinf(values))
+        if len(bad):
+            raise InputError(
+                f"infinite value {values[bad[0]]:+}",
+                file=file,
+                column=name,
+                rows=[_row_number(i, file) for i in bad],
+                fix="replace infinite values by numbers or leave them missing",
             )
     complete = frame.notna().all(axis=1).to_numpy()
     n_missing = int((~complete).sum())
