@@ -42,8 +42,9 @@ from scipy import sparse
 
 #: Largest number of levels of the non-eliminated fixed effects solved directly.
 DENSE_LEVELS = 2_000
-#: Largest primary levels × other levels for which :math:`C` is formed as a dense array.
-DENSE_CROSS = 20_000_000
+#: Largest primary levels × (other levels)² for which :math:`C` is formed as a dense array
+#: (and :math:`C'C` by a dense product).
+DENSE_CROSS = 100_000_000
 #: :math:`S` is formed explicitly when the products it takes (the sum over primary levels
 #: of their other levels squared) are at most this many times the non-zeros of :math:`C`.
 PRODUCT_BUDGET = 8
@@ -178,7 +179,7 @@ class Absorber:
         offsets = np.cumsum([0, *self.rest_levels[:-1]])
         w = np.ones(self.n) if self.weights is None else self.weights
         own = self._own_block(offsets, w)
-        if self.n_primary * self.n_rest <= DENSE_CROSS and self.method != "cg":
+        if self.n_primary * self.n_rest**2 <= DENSE_CROSS and self.method != "cg":
             cross = np.concatenate([
                 np.bincount(self.primary * self.n_rest + code + offset, weights=w,
                             minlength=self.n_primary * self.n_rest)
