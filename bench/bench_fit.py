@@ -40,7 +40,7 @@ PYFIXEST = """
 import json, sys, pandas as pd, pyfixest as pf
 data = pd.read_parquet(sys.argv[1])
 fit = pf.feols("y ~ x1 + x2 + x3 + x4 + x5 | " + sys.argv[2].replace(",", " + "), data=data,
-               vcov={"CRV1": sys.argv[3]})
+               vcov={"CRV1": sys.argv[3]}, fixef_maxiter=100_000)
 print(json.dumps({"params": fit.coef().to_dict(), "std_errors": fit.se().to_dict()}))
 """
 

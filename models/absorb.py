@@ -217,20 +217,18 @@ class Absorber:
 
     def _own_block(self, offsets: np.ndarray, w: np.ndarray) -> sparse.csr_matrix:
         """:math:`D_r'WD_r`, the cross-tabulations of the other effects among themselves."""
-        rows, cols, weights = [], [], []
-        for a, (code_a, off_a) in enumerate(zip(self.rest, offsets)):
-            for b, (code_b, off_b) in enumerate(zip(self.rest, offsets)):
-                if a == b:
-                    size = self.rest_levels[a]
-                    rows.append(np.arange(size) + off_a)
-                    cols.append(np.arange(size) + off_a)
-                    weights.append(self._group_sum(code_a, size, None))
-                else:
-                    rows.append(code_a + off_a)
-                    cols.append(code_b + off_b)
-                    weights.append(w)
-        return sparse.csr_matrix((np.concatenate(weights), (np.concatenate(rows), np.concatenate(cols))),
-                                 shape=(self.n_rest, self.n_rest))
+        if len(self.rest) == 1:
+            return sparse.diags(self._group_sum(self.rest[0], self.n_rest, None)).tocsr()
+        size = self.n_rest
+        if size * size <= DENSE_CROSS:
+            table = np.zeros(size * size)
+            for code_a, off_a in zip(self.rest, offsets):
+                for code_b, off_b in zip(self.rest, offsets):
+                    table += np.bincount((code_a + off_a) * size + code_b + off_b, weights=w, minlength=size * size)
+            return sparse.csr_matrix(table.reshape(size, size))
+        rows = np.concatenate([np.tile(code + offset, len(self.rest)) for code, offset in zip(self.rest, offsets)])
+        cols = np.tile(np.concatenate([code + offset for code, offset in zip(self.rest, offsets)]), len(self.rest))
+        return sparse.csr_matrix((np.tile(w, len(self.rest) ** 2), (rows, cols)), shape=(size, size))
 
     def _use_matrix(self, schur: sparse.csr_matrix) -> None:
         self._apply = lambda v: schur @ v
