@@ -140,7 +140,8 @@ def bench(path: Path, fixed_effects: str, cluster: str, *, linearmodels: bool) -
     if "pyfixest" not in failed:
         se_gap = max(abs(runs["pyfixest"][2]["std_errors"][x] / ours["std_errors"][x] - 1) for x in REGRESSORS)
         print(f"  CRV1 standard errors vs pyfixest: max rel. difference {se_gap:.1e}")
-    print(f"  absorption: {ours['absorb_iterations']} iterations, converged: {ours['absorb_converged']}")
+    if "absorb_iterations" in ours:
+        print(f"  absorption: {ours['absorb_iterations']} iterations, converged: {ours['absorb_converged']}")
     base_seconds, base_peak = runs["chokepoint fit"][:2]
     for name in [name for name in list(runs)[1:] if name not in failed]:
         print(f"  ratio chokepoint fit / {name}: time {base_seconds / runs[name][0]:.2f}, "
