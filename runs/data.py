@@ -69,10 +69,13 @@ class DataSource:
         Where the data come from.
     workdir : Path
         A temporary folder for the demo's files.
+    engine : panel.engines engine, optional
+        What aggregates record-level tables (DuckDB by default).
     """
 
     choice: DataChoice
     workdir: Path
+    engine: Any = None
     files: list[dict[str, Any]] = field(default_factory=list)
     _raw_folder: Path | None = None
     _imports_folder: Path | None = None
@@ -125,7 +128,7 @@ class DataSource:
 
         cutoff = options.cutoff_year
         if cutoff not in self._raw_tables:
-            raw = load_folder(self.raw_folder(), cutoff_year=cutoff)
+            raw = load_folder(self.raw_folder(), cutoff_year=cutoff, engine=self.engine)
             for records in raw.provenance.values():
                 for record in records:
                     self._add(record)

@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 from data_schemas.errors import did_you_mean
+from models.absorb import reuse_demeaning
 from models.studies.declarations import UNIT, Where
 from models.studies.results import StudyResults
 from models.studies.study import Study
@@ -83,9 +84,10 @@ def prepare_study(study: Study, panel) -> PreparedStudy:
 def estimate_study(prepared: PreparedStudy) -> StudyResults:
     """Estimate every entry of a prepared study."""
     study, frames = prepared.study, prepared.frames
-    estimates = {e.name: e.estimate(frames[e.name], e.where(study.file)) for e in study.entries}
-    tests = {t.name: t.estimate(prepared.test_frames[t.name], study.model(t.model), t.where(study.file))
-             for t in study.tests}
+    with reuse_demeaning():  # one preparation per sample and fixed effects serves every entry
+        estimates = {e.name: e.estimate(frames[e.name], e.where(study.file)) for e in study.entries}
+        tests = {t.name: t.estimate(prepared.test_frames[t.name], study.model(t.model), t.where(study.file))
+                 for t in study.tests}
 
     def by_name(entries: Iterable[Any], values: Mapping[str, Any]) -> dict[str, Any]:
         return {entry.name: values[entry.name] for entry in entries}

@@ -14,6 +14,7 @@ from panel.assemble.derived import add_growth_and_lags, add_ratios
 from panel.assemble.drop_log import DropLog
 from panel.assemble.filters import apply_filters, winsorize
 from panel.assemble.firms import attach_firm_attributes, industry_classification
+from panel.assemble.imports import attach_import_shares
 from panel.assemble.options import WINSORIZED_VARIABLES, BuildOptions
 from panel.assemble.patents import application_counts, attach_patents
 from panel.assemble.statements import merge_statements
@@ -106,6 +107,7 @@ def _merge_sources(
     else:
         panel = panel.assign(foreign_supplier_share=np.nan, supplier_coverage=np.int8(0), top5_purchase_share=np.nan)
         pre = pd.Series(dtype=float, name="foreign_share_pre", index=pd.Index([], name="firm_id", dtype=str))
+    panel = attach_import_shares(panel, tables.get("import_shares"))
     return attach_treatment(
         panel, tables.get("sanctions"), tables.get("huawei_suppliers"), tables.get("designations"), pre, options
     )

@@ -20,8 +20,12 @@ from scripts.options import data_options
 @click.option("--winsorize", type=click.Choice(["none", "pooled", "by_year"]), default="none", show_default=True,
               help="Winsorize ratios at 1/99 %, pooled or within each year.")
 @click.option("--force", is_flag=True, help="Overwrite an existing panel file.")
+@click.option("--engine", type=click.Choice(["duckdb", "spark"]), default="duckdb", show_default=True,
+              help="Engine that aggregates patent-level records (spark needs the [spark] extra and Java).")
+@click.option("--spark-master", default="local[*]", show_default=True,
+              help="Spark master with --engine spark: local[*] or a cluster URL (spark://host:7077, yarn).")
 def command(data_dir: Path | None, demo: bool, out: Path, sample: str, cutoff_year: int, sanction_date: str,
-            winsorize: str, seed: int, firms: int, force: bool) -> None:
+            winsorize: str, seed: int, firms: int, force: bool, engine: str, spark_master: str) -> None:
     """Build the firm-year panel from raw files.
 
     Reads every raw table found in the folder, applies the standard filters
@@ -35,10 +39,12 @@ def command(data_dir: Path | None, demo: bool, out: Path, sample: str, cutoff_ye
       chokepoint build --demo --out demo_panel.parquet
       chokepoint build --data csmar_exports --sample high_tech --winsorize by_year
       chokepoint build --data csmar_exports --sample my_firms.csv --out mine.parquet
+      chokepoint build --data cnipa --engine spark --spark-master spark://head:7077
     """
     import tempfile
 
     from panel.assemble.options import BuildOptions
+    from panel.engines import get_engine
     from panel.files import refuse_existing
     from panel.firm_panel import companion_paths
     from runs.data import DataChoice, DataSource
@@ -46,8 +52,9 @@ def command(data_dir: Path | None, demo: bool, out: Path, sample: str, cutoff_ye
     choice = DataChoice(demo=demo, data_dir=data_dir, seed=seed, firms=firms, panel_allowed=False)
     refuse_existing(companion_paths(out).values(), force=force)
     options = BuildOptions(cutoff_year=cutoff_year, sanction_date=sanction_date, winsorize=winsorize)
+    records_engine = get_engine(engine, **({"master": spark_master} if engine == "spark" else {}))
     with tempfile.TemporaryDirectory(prefix="chokepoint-demo-") as tmp:
-        panel = DataSource(choice, Path(tmp)).panel(options, sample)
+        panel = DataSource(choice, Path(tmp), engine=records_engine).panel(options, sample)
     paths = panel.save(out, force=force)
     dropped = panel.drop_log.groupby(["stage", "reason"], sort=False).size()
     click.echo(f"Panel: {len(panel.data):,} firm-years, {panel.n_firms:,} firms, "
