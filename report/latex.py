@@ -57,7 +57,7 @@ def tabular(grid: Grid) -> str:
     lines = [rf"\begin{{tabular}}{{l*{{{n}}}{{c}}}}", r"\toprule", *_header(grid), r"\midrule"]
     previous = None
     for row in grid.rows:
-        section = "body" if row.kind in ("panel", "coef", "second") else row.kind
+        section = row.section
         if previous is not None and section != previous:
             lines.append(r"\midrule")
         if row.kind == "panel":

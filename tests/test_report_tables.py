@@ -89,7 +89,7 @@ def test_stars_switch_off_and_legend_follows_thresholds():
 
 @pytest.mark.parametrize(
     ("second", "expected"),
-    [("se", "(0.046)"), ("t", "(2.71)"), ("p", "(0.007)"), ("ci", "[0.034, 0.213]")],
+    [("se", "(0.046)"), ("t", "(2.71)"), ("p", "(0.0069)"), ("ci", "[0.034, 0.213]")],
 )
 def test_second_row_choices(second, expected):
     assert expected in render(hostile_table(), "csv", style=Style(second_row=second))
