@@ -131,7 +131,7 @@ def test_run_all_on_a_panel_runs_the_firm_studies(small_panel, tmp_path):
     result = run("run", "all", "--panel", panel_file, "--out", tmp_path / "out", "--name", "p", "--format", "md")
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
-        "patenting_response", "returns_to_innovation", "supply_chain_dependence"]
+        "p.html", "patenting_response", "returns_to_innovation", "supply_chain_dependence"]
 
 
 def test_the_commodity_study_has_no_firm_sample(tmp_path):

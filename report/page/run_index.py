@@ -32,7 +32,7 @@ def run_index(run_name: str, bundles: Sequence[tuple[str, Mapping[str, Any], Map
     for study, stored, manifest in bundles:
         page = stored[PAGE_KEY]
         link = f"{study}/{run_name}/{PAGE_FILE}"
-        counts = f"{len(stored['tables'])} tables, {len(page['figures'])} figures"
+        counts = f"{_count(len(stored['tables']), 'table')}, {_count(len(page['figures']), 'figure')}"
         items += [
             "<li>",
             f'<a class="title" href="{html(link)}">{html(page["title"] or study)}</a>',
@@ -41,7 +41,7 @@ def run_index(run_name: str, bundles: Sequence[tuple[str, Mapping[str, Any], Map
             "</li>",
         ]
     body = ["<main>", "<header>", f'<p class="kicker">Run <code>{html(run_name)}</code></p>',
-            f"<h1>{len(bundles)} studies</h1>"]
+            f"<h1>{_count(len(bundles), 'study', 'studies')}</h1>"]
     if any(provenance.is_simulated(manifest) for _, _, manifest in bundles):
         body.append(f'<p class="banner">{html(SIMULATED_BANNER)}</p>')
     body += ["</header>", '<ul class="studies">', *items, "</ul>"]
@@ -50,3 +50,8 @@ def run_index(run_name: str, bundles: Sequence[tuple[str, Mapping[str, Any], Map
         body += ["<h2>Reproduce</h2>", *(f"<pre><code>{html(c)}</code></pre>" for c in commands)]
     body += ["<footer>Written by chokepoint from the studies' results.json and manifest.json.</footer>", "</main>"]
     return document(f"Run {run_name} · chokepoint", [line for line in body if line])
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    """``1 table``, ``2 tables``."""
+    return f"{n} {one if n == 1 else many or one + 's'}"
