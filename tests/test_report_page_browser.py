@@ -9,8 +9,10 @@ table of results.json is on the page, and that a screenshot is not blank.
 
 from __future__ import annotations
 
+import base64
 import io
 import json
+import re
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -132,6 +134,8 @@ def test_bundle_page_in_chromium(run, browser, tmp_path):
     (tmp_path / "page.png").write_bytes(browser.get_screenshot_as_png())
     pixels = np.asarray(shot)
     assert shot.size[0] >= 1000 and (pixels < 200).mean() > 0.02, "the screenshot is blank"
+    printed = base64.b64decode(browser.print_page())
+    assert printed.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page[^s]", printed)) >= 2, "the print layout"
 
 
 def test_run_index_links_every_study(run, browser):
