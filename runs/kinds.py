@@ -20,10 +20,12 @@ from runs.data import DataSource
 
 @dataclass(frozen=True)
 class Rendered:
-    """What a study kind's ``render`` returns: tables by label and figure drawers by name."""
+    """What a study kind's ``render`` returns: tables by label, figures by name, and the page's title and text."""
 
     tables: Mapping[str, Any]
-    figures: Mapping[str, Callable[[Path], list[Path]]]
+    figures: Mapping[str, Any]
+    title: str = ""
+    description: str = ""
 
 
 class StudyKind(Protocol):
@@ -83,10 +85,12 @@ class FirmStudy:
     def render(self, results: Any, *, simulated: bool) -> Rendered:
         from report.study_report import study_figures, study_tables
 
-        return Rendered(study_tables(results, simulated=simulated), study_figures(results, simulated=simulated))
+        return Rendered(study_tables(results, simulated=simulated), study_figures(results, simulated=simulated),
+                        title=self.study.title, description=self.study.description)
 
     def manifest(self, loaded: Any, results: Any, choice: Any, files: list[dict[str, Any]]) -> dict[str, Any]:
         from panel.samples import SAMPLES
+        from report.manifest import drop_summary
 
         panel = loaded[0]
         text = Path(self.study.file).read_text(encoding="utf-8") if self.study.file else ""
@@ -98,7 +102,8 @@ class FirmStudy:
             "panel": {"options": panel.options.to_dict(), "sample": panel.sample,
                       "sample_definition": SAMPLES[panel.sample].definition if panel.sample in SAMPLES
                       else f"firms listed in {panel.sample}",
-                      "firms": panel.n_firms, "firm_years": len(panel.data), "coverage": coverage},
+                      "firms": panel.n_firms, "firm_years": len(panel.data), "coverage": coverage,
+                      "drops": drop_summary(panel.drop_log)},
         }
 
 

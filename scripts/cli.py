@@ -19,7 +19,7 @@ import click
 from data_schemas.errors import InputError
 
 #: the sub-commands, each the module of that name under scripts.commands
-COMMANDS = ("build", "demo", "did", "fit", "indices", "run", "samples", "studies", "table")
+COMMANDS = ("build", "demo", "did", "fit", "indices", "report", "run", "samples", "studies", "table")
 
 
 def summary(name: str) -> str:
