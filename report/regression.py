@@ -9,10 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 
-from models.names import did_you_mean
-
 from data_schemas.codebook import label as codebook_label
-from data_schemas.errors import InputError
+from data_schemas.errors import InputError, did_you_mean
 from report.table import CoefficientRow, Estimate, Panel, StatisticKind, StatisticRow, Table, TextRow
 
 
