@@ -54,7 +54,7 @@ def command(data: Path, outcome: str, unit: str, time: str, cohort: str, estimat
       chokepoint did mpdta.csv --y lemp --unit countyreal --time year --cohort first_treat --estimator imputation
       chokepoint did panel.dta --y roa --unit firm_id --time year --cohort g --control notyet --format json
     """
-    import json
+    from report.json_text import strict_json
 
     from data_schemas.errors import InputError
     from models.staggered import ESTIMATORS
@@ -68,6 +68,6 @@ def command(data: Path, outcome: str, unit: str, time: str, cohort: str, estimat
     result = ESTIMATORS[estimator](frame, outcome, unit=unit, time=time, cohort=cohort, covariates=names,
                                    file=str(data), **options)
     if output == "json":
-        click.echo(json.dumps(result.to_dict()))
+        click.echo(strict_json(result.to_dict()))
     else:
         click.echo(result.summary())

@@ -49,7 +49,7 @@ def command(
       chokepoint fit wages.csv --y lwage --x union,married --fe nr,year --vcov hc1 --format json
       chokepoint fit panel.dta --y roa --x rd --fe firm_id --vcov driscoll-kraay --time year
     """
-    import json
+    from report.json_text import strict_json
     import warnings
 
     from models import Spec, fit
@@ -71,7 +71,7 @@ def command(
     for warning in caught:
         click.echo(f"Warning: {warning.message}", err=True)
     if output == "json":
-        click.echo(json.dumps(result.to_dict()))
+        click.echo(strict_json(result.to_dict()))
     else:
         click.echo(result.summary())
 
