@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from data_schemas.errors import InputError
+from data_schemas.errors import InputError, during
 from panel.files import atomic_directory, check_inside, check_name, replaceable
 from report.render import FORMATS, render
 from report.style import Style
@@ -111,7 +111,7 @@ def write_bundle(
         check_name(table.label, "table name")
     for name in content.figures:
         check_name(name, "figure name")
-    with atomic_directory(target, force=force, marker=MANIFEST_FILE) as folder:
+    with during(f"writing the bundle {target}"), atomic_directory(target, force=force, marker=MANIFEST_FILE) as folder:
         (folder / "tables").mkdir()
         for table in content.tables.values():
             for name, text in table_files(table, formats, style).items():

@@ -3,7 +3,7 @@
 Sub-commands live in :mod:`scripts.commands`, one module each, and are imported
 only when named, so ``chokepoint --help`` stays fast.  Library errors
 (:class:`data_schemas.errors.InputError`) become one ``Error:`` line and exit
-code 2; any other exception becomes one ``Error:`` line naming the command,
+code 2; library warnings become ``Warning:`` lines; any other exception becomes one ``Error:`` line naming the command,
 its input and the step that failed, with exit code 1 (the traceback only with
 ``--debug``); Ctrl-C stops with exit code 130.
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import sys
+import warnings
 
 import click
 
@@ -54,7 +55,10 @@ class LazyGroup(click.Group):
     def invoke(self, ctx: click.Context):
         arguments = list(ctx.args)
         try:
-            return super().invoke(ctx)
+            with warnings.catch_warnings():
+                warnings.simplefilter("default", UserWarning)
+                warnings.showwarning = show_warning
+                return super().invoke(ctx)
         except InputError as exc:
             click.echo(f"Error: {exc.message}", err=True)
             ctx.exit(2)
@@ -69,6 +73,12 @@ class LazyGroup(click.Group):
             command_line = " ".join(["chokepoint", ctx.invoked_subcommand or "", *arguments])
             click.echo(f"Error: {unexpected_error(exc, command_line)}", err=True)
             ctx.exit(1)
+
+
+def show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ARG001
+    """Print a library's warning as one ``Warning:`` line (user warnings only; others are for developers)."""
+    if issubclass(category, UserWarning):
+        click.echo(f"Warning: {message}", err=True)
 
 
 def unexpected_error(exc: Exception, command_line: str) -> str:

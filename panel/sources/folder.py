@@ -64,7 +64,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from data_schemas.errors import InputError
+from data_schemas.errors import InputError, during
 from data_schemas.raw import RAW_SCHEMAS
 from panel.sources.formats import LAYOUTS
 from panel.sources.generic import read_mapped
@@ -189,14 +189,15 @@ def load_folder(
         files = _entry_files(entry, base, name) or (discover(folder, LAYOUTS[name].file_stem) if name in LAYOUTS else [])
         if not files and "source" not in entry:
             continue
-        if name == "patent_records":
-            aggregates = _patent_aggregates(files, cutoff_year)
-            tables["patent_firm_year"] = aggregates.firm_year
-            tables["semiconductor_share"] = aggregates.semiconductor_share
-            provenance["patent_firm_year"] = provenance["semiconductor_share"] = _records(files)
-            continue
-        tables[name], used = _read_table(name, entry, files, base)
-        provenance[name] = _records(used)
+        with during(f"reading the {name} table from {', '.join(str(f) for f in files) or 'the bundled reference'}"):
+            if name == "patent_records":
+                aggregates = _patent_aggregates(files, cutoff_year)
+                tables["patent_firm_year"] = aggregates.firm_year
+                tables["semiconductor_share"] = aggregates.semiconductor_share
+                provenance["patent_firm_year"] = provenance["semiconductor_share"] = _records(files)
+                continue
+            tables[name], used = _read_table(name, entry, files, base)
+            provenance[name] = _records(used)
     missing = [name for name in REQUIRED_TABLES if tables.get(name) is None]
     if missing:
         looked_for = ", ".join(f"{LAYOUTS[name].file_stem}.csv/.xlsx" for name in missing)

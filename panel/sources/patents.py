@@ -23,6 +23,8 @@ import codecs
 import difflib
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,7 +89,7 @@ def aggregate_patent_records(path: str | Path, *, cutoff_year: int = 2019) -> Pa
     path = Path(path)
     if not path.is_file():
         raise InputError("file not found", file=path, fix="check the path")
-    with tempfile.TemporaryDirectory() as scratch, duckdb.connect() as con:
+    with tempfile.TemporaryDirectory() as scratch, duckdb.connect() as con, _ctrl_c_interrupts():
         con.execute("SET enable_progress_bar = false")
         con.execute(f"SET temp_directory = '{_quote(Path(scratch))}'")
         source, first_line = _source_sql(path, Path(scratch))
@@ -107,6 +109,19 @@ def aggregate_patent_records(path: str | Path, *, cutoff_year: int = 2019) -> Pa
         firm_year=validate_table(firm_year, patent_firm_year_schema, {}, path),
         semiconductor_share=validate_table(share, semiconductor_share_schema, {}, path),
     )
+
+
+@contextmanager
+def _ctrl_c_interrupts() -> Iterator[None]:
+    """Turn DuckDB's "Query interrupted" (its answer to Ctrl-C) back into :class:`KeyboardInterrupt`."""
+    import duckdb
+
+    try:
+        yield
+    except (duckdb.InterruptException, RuntimeError) as exc:
+        if isinstance(exc, duckdb.InterruptException) or str(exc).startswith("Query interrupted"):
+            raise KeyboardInterrupt from None
+        raise
 
 
 def _source_sql(path: Path, scratch: Path) -> tuple[str, int]:

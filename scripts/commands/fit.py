@@ -52,6 +52,7 @@ def command(
     from report.json_text import strict_json
     import warnings
 
+    from data_schemas.errors import during
     from models import Spec, fit
 
     spec = Spec(
@@ -67,7 +68,8 @@ def command(
     frame = _read(data, spec)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        result = fit(frame, spec, file=str(data))
+        with during(f"fitting {outcome} on {regressors} in {data}"):
+            result = fit(frame, spec, file=str(data))
     for warning in caught:
         click.echo(f"Warning: {warning.message}", err=True)
     if output == "json":
