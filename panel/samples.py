@@ -97,8 +97,8 @@ def select_sample(panel: FirmPanel, sample: str) -> FirmPanel:
     if Path(sample).is_file():
         ids = read_firm_ids(sample)
         absent = len(ids - set(panel.data["firm_id"]))
-        if absent:
-            warnings.warn(f"{absent} of the {len(ids)} firm ids in {sample} are not in the panel "
+        if 0 < absent < len(ids):  # none in the panel: the empty sample is an error below
+            warnings.warn(f"{absent} of the {len(ids)} firm ids in {sample} {'is' if absent == 1 else 'are'} not in the panel "
                           "(not listed, or all their firm-years dropped by the filters; see the drop log)",
                           stacklevel=2)
         return panel.restrict(panel.data["firm_id"].isin(ids), sample, f"firm not listed in {Path(sample).name}")
