@@ -21,7 +21,7 @@ cluster = ["firm_id"]
 [[tables]]
 name = "{table}"
 models = ["{model}"]
-notes = {notes!r}
+notes = '{notes}'
 """
 
 

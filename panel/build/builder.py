@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 
 import numpy as np
@@ -121,6 +122,9 @@ def _conform(panel: pd.DataFrame) -> pd.DataFrame:
     panel["year"] = panel["year"].astype("int64")
     panel["market_type"] = panel["market_type"].astype("int64")
     panel["sanction_date"] = panel["sanction_date"].astype("datetime64[ns]")
+    empty = [v.name for v in CODEBOOK if v.name in panel and panel[v.name].isna().all()]
+    if empty and len(panel):
+        warnings.warn(f"variables left empty (missing in every firm-year of the built panel): {', '.join(empty)}", stacklevel=3)
     try:
         return panel_schema.validate(panel, lazy=True)
     except pa.errors.SchemaErrors as exc:

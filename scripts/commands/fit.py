@@ -54,6 +54,7 @@ def command(
 
     from data_schemas.errors import during
     from models import Spec, fit
+    from models.inference.wild_bootstrap import few_clusters_warning
 
     spec = Spec(
         outcome,
@@ -72,6 +73,8 @@ def command(
             result = fit(frame, spec, file=str(data))
     for warning in caught:
         click.echo(f"Warning: {warning.message}", err=True)
+    if few := few_clusters_warning(result.n_clusters):
+        click.echo(f"Warning: {few}", err=True)
     if output == "json":
         click.echo(strict_json(result.to_dict()))
     else:
