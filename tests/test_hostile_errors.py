@@ -11,7 +11,7 @@ import pytest
 
 from data_schemas.errors import InputError, during, failed_step
 from panel.sources.formats import LAYOUTS
-from panel.sources.patents import _ctrl_c_interrupts
+from panel.engines.duckdb_engine import ctrl_c_interrupts
 from panel.sources.tabular import read_raw
 from panel.sources.vendor import read_export
 from tests.hostile import DEMO_ROWS, cli, did_table, last_error, tiny_panel, tiny_study, write_layout
@@ -106,10 +106,10 @@ def test_a_panel_without_the_sample_flag(tmp_path):
 
 def test_ctrl_c_in_duckdb_becomes_an_interrupt():
     with pytest.raises(KeyboardInterrupt):
-        with _ctrl_c_interrupts():
+        with ctrl_c_interrupts():
             raise RuntimeError("Query interrupted")
     with pytest.raises(RuntimeError, match="Catalog Error"):
-        with _ctrl_c_interrupts():
+        with ctrl_c_interrupts():
             raise RuntimeError("Catalog Error: no table")
 
 
