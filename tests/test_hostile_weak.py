@@ -40,8 +40,8 @@ def test_missing_and_misnamed_optional_tables_are_listed(tmp_path):
         f"file(s) not recognised as any table, not read: subsidy_2019.csv (did you mean subsidies?); name each file "
         f"after its table ({STEMS}) or point sources.toml at it",
         "variables left empty (missing in every firm-year of the built panel): subsidy, sales_growth, subsidy_ratio, "
-        "foreign_share_pre, little_giant_year, ln_invention_apply_lag1, size_lag1, leverage_lag1, roa_lag1, "
-        "rd_intensity_lag1",
+        "foreign_share_pre, import_value, us_import_share, allied_import_share, little_giant_year, "
+        "ln_invention_apply_lag1, size_lag1, leverage_lag1, roa_lag1, rd_intensity_lag1",
     ]
     assert panel.data["subsidy"].isna().all()
 
