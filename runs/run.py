@@ -59,8 +59,8 @@ def run_studies(names: Sequence[str], choice: DataChoice, *, sample: str | None,
     list of Path
         The bundles written, then the run's index page (when it has several bundles).
     """
-    from panel.files import atomic_directory, refuse_existing
-    from report.bundle import BundleContent, fill_bundle
+    from panel.files import atomic_directory, check_output_folder, refuse_existing
+    from report.bundle import MANIFEST_FILE, BundleContent, bundle_target, fill_bundle
     from report.manifest import build_manifest
     from report.page.rebuild import write_run_index
     from report.page.run_index import run_index_path
@@ -68,10 +68,11 @@ def run_studies(names: Sequence[str], choice: DataChoice, *, sample: str | None,
     kinds = [resolve(name) for name in names]
     for kind in kinds:
         kind.check(choice, sample)
-    targets = [Path(out_root) / kind.name / run_name for kind in kinds]
+    check_output_folder(out_root)
+    targets = [bundle_target(out_root, kind.name, run_name, force=force) for kind in kinds]
     if len(set(targets)) != len(targets):
         raise InputError("two studies of the run have the same name", fix="give every study its own name")
-    refuse_existing([*targets, *([run_index_path(out_root, run_name)] if len(targets) > 1 else [])], force=force)
+    refuse_existing([run_index_path(out_root, run_name)] if len(targets) > 1 else [], force=force)
     progress = progress_factory(3 * len(kinds))  # each study: data, estimation, writing
     with tempfile.TemporaryDirectory(prefix="chokepoint-run-") as tmp:
         source = DataSource(choice, Path(tmp))
@@ -89,7 +90,7 @@ def run_studies(names: Sequence[str], choice: DataChoice, *, sample: str | None,
                                           manifest=build_manifest(**kind.manifest(data, results, choice, read)),
                                           title=rendered.title, description=rendered.description))
         with ExitStack() as stack:
-            folders = [stack.enter_context(atomic_directory(target, force=force)) for target in targets]
+            folders = [stack.enter_context(atomic_directory(target, force=force, marker=MANIFEST_FILE)) for target in targets]
             for kind, folder, content, target in zip(kinds, folders, contents, targets):
                 progress.step(f"{kind.name}: writing {target}")
                 fill_bundle(folder, content, formats=formats, style=style)

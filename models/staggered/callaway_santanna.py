@@ -93,7 +93,8 @@ def callaway_santanna(
     check_choice(method, METHODS, what="method")
     if bootstrap < 0:
         raise InputError(f"bootstrap draws must be zero or more, got {bootstrap}")
-    panel = prepare(data, outcome, unit=unit, time=time, cohort=cohort, covariates=covariates, file=file)
+    panel = prepare(data, outcome, unit=unit, time=time, cohort=cohort, covariates=covariates, file=file,
+                    never_treated=control == "never")
     from diff_diff import CallawaySantAnna
 
     model = CallawaySantAnna(

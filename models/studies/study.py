@@ -22,6 +22,7 @@ from models.studies.declarations import (
     WildBootstrapEntry,
     unique_names,
 )
+from panel.files import SAFE_NAME_RULE, name_problem
 
 STUDY_KEYS = ("name", "title", "description", "sample", "panel", "models", "event_studies", "marginal", "staggered",
               "wild_bootstrap", "randomization", "tables", "figures")
@@ -133,6 +134,8 @@ def study_from_mapping(data: Mapping[str, Any], file: str | None = None) -> Stud
     """Check a parsed study mapping and build the :class:`Study`."""
     top = Where(file, "study")
     top.check_keys(data, STUDY_KEYS, ("name",))
+    if problem := name_problem(top.text(data, "name")):
+        raise top.error(f"'name' {problem}", fix=SAFE_NAME_RULE)
     panel = data.get("panel", {})
     Where(file, "[panel]").check_keys(panel, PANEL_KEYS)
     lists: dict[str, Any] = {}

@@ -9,7 +9,8 @@ removed when the run ends, fails or is interrupted (Ctrl-C).
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -112,13 +113,15 @@ class DuckDBEngine:
         share = check_share(max_bad_share)
         with tempfile.TemporaryDirectory(prefix="chokepoint-", dir=self.scratch_root) as scratch:
             records = resolve_input(location, Path(scratch))
-            with self.connect(Path(scratch)) as con:
+            with ctrl_c_interrupts(), self.connect(Path(scratch)) as con:
                 source = _source_sql(records, rejects=True)
                 header = _header(con, source, records)
                 found = table.match_columns(header, records.label, self)
                 sql = table.summary_sql(self, found, source, dict(params or {}))
                 try:
                     summary = con.execute(sql).df()
+                except duckdb.InterruptException:
+                    raise
                 except duckdb.Error as exc:
                     raise _read_error(exc, records) from None
                 outputs, counts = table.split_summary(summary)
@@ -149,7 +152,7 @@ class DuckDBEngine:
         CompressedData
         """
         with tempfile.TemporaryDirectory(prefix="chokepoint-", dir=self.scratch_root) as scratch:
-            with self.connect(Path(scratch)) as con:
+            with ctrl_c_interrupts(), self.connect(Path(scratch)) as con:
                 if isinstance(data, pd.DataFrame):
                     con.register("chokepoint_records", data)
                     source, label = "chokepoint_records", "the data"
@@ -182,6 +185,23 @@ class DuckDBEngine:
                 example = next((cell for line, cell in sorted(rows)), None)
                 return BadRows(check, count, str(original), lines, None if example is None else str(example))
         return BadRows(check, count, records.label, (), None)
+
+
+@contextmanager
+def ctrl_c_interrupts() -> Iterator[None]:
+    """Turn DuckDB's answer to Ctrl-C ("Query interrupted") back into :class:`KeyboardInterrupt`.
+
+    The CLI then stops with its interrupt message and exit code 130 instead of
+    a library error; nothing has been written at that point.
+    """
+    import duckdb
+
+    try:
+        yield
+    except (duckdb.InterruptException, RuntimeError) as exc:
+        if isinstance(exc, duckdb.InterruptException) or str(exc).startswith("Query interrupted"):
+            raise KeyboardInterrupt from None
+        raise
 
 
 #: CSV lines DuckDB could not split into the header's fields

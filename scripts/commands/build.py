@@ -45,10 +45,13 @@ def command(data_dir: Path | None, demo: bool, out: Path, sample: str, cutoff_ye
 
     from panel.assemble.options import BuildOptions
     from panel.engines import get_engine
-    from panel.files import refuse_existing
+    from panel.files import check_output_folder, refuse_existing
     from panel.firm_panel import companion_paths
     from runs.data import DataChoice, DataSource
 
+    if out.suffix.lower() != ".parquet":
+        raise click.UsageError(f"--out {out}: the panel is written as Parquet; name it *.parquet")
+    check_output_folder(out.parent, "the folder of --out")
     choice = DataChoice(demo=demo, data_dir=data_dir, seed=seed, firms=firms, panel_allowed=False)
     refuse_existing(companion_paths(out).values(), force=force)
     options = BuildOptions(cutoff_year=cutoff_year, sanction_date=sanction_date, winsorize=winsorize)

@@ -38,11 +38,12 @@ def command(data: Path, outcome: str, unit: str, time: str, cohort: str, estimat
       chokepoint did mpdta.csv --y lemp --unit countyreal --time year --cohort first_treat --estimator imputation
       chokepoint did panel.dta --y roa --unit firm_id --time year --cohort g --control notyet --format json
     """
-    import json
+    import warnings
 
-    from data_schemas.errors import InputError
+    from data_schemas.errors import InputError, during
     from models.staggered import ESTIMATORS
     from panel.sources.columns import read_columns
+    from report.json_text import strict_json
 
     covariate_names = names(covariates)
     if control != "never" and estimator != "callaway-santanna":
@@ -50,9 +51,15 @@ def command(data: Path, outcome: str, unit: str, time: str, cohort: str, estimat
                          fix="drop --control or use --estimator callaway-santanna")
     frame = read_columns(data, (outcome, unit, time, cohort, *covariate_names))
     options: dict[str, Any] = {"control": control} if estimator == "callaway-santanna" else {}
-    result = ESTIMATORS[estimator](frame, outcome, unit=unit, time=time, cohort=cohort, covariates=covariate_names,
-                                   file=str(data), **options)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with during(f"estimating {estimator} on {data}"):
+            result = ESTIMATORS[estimator](frame, outcome, unit=unit, time=time, cohort=cohort,
+                                           covariates=covariate_names, file=str(data), **options)
+    for warning in caught:
+        if issubclass(warning.category, UserWarning):
+            click.echo(f"Warning: {warning.message}", err=True)
     if output == "json":
-        click.echo(json.dumps(result.to_dict()))
+        click.echo(strict_json(result.to_dict()))
     else:
         click.echo(result.summary())
