@@ -12,9 +12,9 @@ import warnings
 
 import pandas as pd
 import pytest
-from panel.assemble.builder import build_panel
 
 from data_schemas.errors import InputError
+from panel.assemble.builder import build_panel
 from panel.sources import load_folder
 from panel.sources.formats import LAYOUTS
 from panel.sources.series_table import read_series_table
