@@ -129,7 +129,7 @@ def test_any_other_exception_is_one_line_naming_command_and_step(tmp_path, monke
         with during("estimating the first model"):
             raise ZeroDivisionError("float division by zero")
 
-    monkeypatch.setattr("models.studies.run_study", broken)
+    monkeypatch.setattr("models.studies.estimate_study", broken)
     study = tiny_study(tmp_path)
     args = ("run", study, "--panel", tiny_panel(tmp_path), "--out", tmp_path / "res")
     result = cli(*args)

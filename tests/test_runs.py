@@ -57,7 +57,7 @@ def test_every_study_name_resolves_to_a_kind(tmp_path):
 
 def test_a_run_writes_its_bundles(panel_file, tmp_path):
     written = run([study(tmp_path, "a"), study(tmp_path, "b")], panel_file, tmp_path / "out")
-    assert written == [tmp_path / "out" / "a" / "r", tmp_path / "out" / "b" / "r"]
+    assert written == [tmp_path / "out" / "a" / "r", tmp_path / "out" / "b" / "r", tmp_path / "out" / "r.html"]
     stored = json.loads((written[0] / "results.json").read_text(encoding="utf-8"))
     assert list(stored["results"]["models"]) == ["m"]
     assert compare_roots(tmp_path / "out", tmp_path / "out").identical
