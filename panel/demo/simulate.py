@@ -27,6 +27,7 @@ from panel.demo.firms import (
     simulate_firms,
     simulate_st_prefixes,
 )
+from panel.demo.cases import plant_cases
 from panel.demo.folder import check_target
 from panel.demo.imports import write_imports_demo
 from panel.demo.params import FIRST_SUPPLIER_YEAR, MAX_FIRMS, MIN_FIRMS, DemoParams
@@ -186,6 +187,7 @@ def generate(seed: int = 0, n_firms: int = 4000, params: DemoParams | None = Non
         tables=tables,
         file_names={name: file_name(name) for name in tables},
     )
+    tables, truth = plant_cases(tables, truth, firms)
     return DemoData(tables=tables, truth=truth)
 
 
