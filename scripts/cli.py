@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "indices": ("indices", "Volatility and growth indices and the import-substitution pattern of series."),
     "fit": ("fit", "Fit one fixed-effects model on a CSV, Parquet or Stata file."),
     "did": ("did", "Heterogeneity-robust difference-in-differences on any long table."),
+    "case": ("case", "A firm's dossier, facts and synthetic counterfactuals (one firm or a group)."),
     "synth": ("synth", "Synthetic control, synthetic DiD or DiD for one treated unit or group."),
     "run": ("run", "Run a study (or all) into a reproducible run bundle of tables and figures."),
     "studies": ("studies", "List the built-in studies."),

@@ -1,0 +1,110 @@
+"""A whole case study of one firm or group: dossier, and counterfactuals for chosen outcomes.
+
+:func:`estimate_case` takes the panel rows the dossier reads (:class:`panel.case_dossier.CaseData`)
+and the full panel for the donor pool, and returns one immutable, JSON-able
+:class:`CaseStudy`.  The donor pool is restricted as case studies require: firms in the
+case firms' industries, never exposed, listed before the treatment year and observed
+in every period of the window.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from data_schemas.errors import InputError
+from models.dossier import CaseDossier, build_dossier
+from models.synthetic import PlaceboInSpace, SyntheticResult, fit_synthetic, synthetic_design
+from models.synthetic.inference import placebo_in_space
+from panel.case_dossier import CaseData
+
+#: Counterfactual outcomes of the built-in case study and its estimators.
+DEFAULT_OUTCOMES = ("invention_apply", "foreign_supplier_share")
+DEFAULT_METHODS = ("sc", "sdid")
+
+
+@dataclass(frozen=True)
+class Counterfactual:
+    """One synthetic estimate of the case on one outcome, with its placebos in space."""
+
+    result: SyntheticResult
+    placebo: PlaceboInSpace
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-able form."""
+        return {"result": self.result.to_dict(), "placebo": self.placebo.to_dict()}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Counterfactual:
+        """Read the form written by :meth:`to_dict`."""
+        return cls(SyntheticResult.from_dict(data["result"]), PlaceboInSpace.from_dict(data["placebo"]))
+
+
+@dataclass(frozen=True)
+class CaseStudy:
+    """A dossier and its counterfactuals."""
+
+    dossier: CaseDossier
+    counterfactuals: tuple[Counterfactual, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-able form."""
+        return {"dossier": self.dossier.to_dict(), "counterfactuals": [c.to_dict() for c in self.counterfactuals]}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> CaseStudy:
+        """Read the form written by :meth:`to_dict`."""
+        return cls(CaseDossier.from_dict(data["dossier"]),
+                   tuple(Counterfactual.from_dict(c) for c in data["counterfactuals"]))
+
+
+#: How the donor pool is restricted by industry: the case's industries, their sections, or not at all.
+DONOR_SCOPES = {"industry": "industry", "section": "industry_section", "all": None}
+
+
+def donor_pool(panel: pd.DataFrame, case: CaseData, start: int, scope: str = "industry") -> list[str]:
+    """Firms never exposed, listed before ``start`` and (by ``scope``) in the case firms' industries."""
+    if scope not in DONOR_SCOPES:
+        raise InputError(f"unknown donor scope '{scope}'", fix=f"use one of {', '.join(DONOR_SCOPES)}")
+    ids = panel["firm_id"].astype(str)
+    keep = ~ids.isin(case.firms)
+    column = DONOR_SCOPES[scope]
+    if column is not None and column in panel:
+        keep &= panel[column].isin(case.rows[column].dropna().unique())
+    if "exposed" in panel:
+        ever = panel.groupby(ids)["exposed"].transform("max").fillna(0)
+        keep &= ever == 0
+    if "list_year" in panel:
+        keep &= panel["list_year"] < start
+    return sorted(ids[keep].unique())
+
+
+def counterfactual(panel: pd.DataFrame, case: CaseData, outcome: str, method: str, *, start: int = 2019,
+                   first_year: int | None = None, last_year: int = 2024, scope: str = "industry") -> Counterfactual:
+    """Synthetic estimate of ``method`` for the case on ``outcome`` over ``first_year``-``last_year``.
+
+    The window starts at the first year in which every case firm has the outcome
+    unless ``first_year`` is given.
+    """
+    if outcome not in panel.columns:
+        raise InputError(f"no column '{outcome}' in the panel", fix="choose a panel variable (see the codebook)")
+    observed = case.rows.dropna(subset=[outcome]).groupby("firm_id")["year"].min()
+    first = first_year if first_year is not None else int(observed.max()) if len(observed) else start
+    window = panel[(panel["year"] >= first) & (panel["year"] <= last_year)]
+    design = synthetic_design(window.assign(firm_id=window["firm_id"].astype(str)), unit="firm_id", time="year",
+                              outcome=outcome, treated=case.firms, start=start,
+                              donors=donor_pool(window, case, start, scope), source=f"panel ({case.label})")
+    result = fit_synthetic(design, method, se="placebo")
+    return Counterfactual(result, placebo_in_space(design, result))
+
+
+def estimate_case(panel: pd.DataFrame, case: CaseData, *, outcomes: Sequence[str] = DEFAULT_OUTCOMES,
+                  methods: Sequence[str] = DEFAULT_METHODS, start: int = 2019, scope: str = "industry") -> CaseStudy:
+    """The dossier of ``case`` and a counterfactual per outcome and method."""
+    dossier = build_dossier(case)
+    fits = tuple(counterfactual(panel, case, outcome, method, start=start, scope=scope)
+                 for outcome in outcomes for method in methods)
+    return CaseStudy(dossier, fits)
