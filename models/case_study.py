@@ -16,7 +16,9 @@ from typing import Any
 import pandas as pd
 
 from data_schemas.errors import InputError
+from models.case_selection import CaseSelection, select_cases
 from models.dossier import CaseDossier, build_dossier
+from models.spec import Spec
 from models.synthetic import PlaceboInSpace, SyntheticResult, fit_synthetic, synthetic_design
 from models.synthetic.inference import placebo_in_space
 from panel.case_dossier import CaseData
@@ -63,12 +65,24 @@ class CaseStudy:
 
 #: How the donor pool is restricted by industry: the case's industries, their sections, or not at all.
 DONOR_SCOPES = {"industry": "industry", "section": "industry_section", "all": None}
+#: With scope "auto", the narrowest scope that leaves at least this many donors.
+AUTO_MIN_DONORS = 20
 
 
 def donor_pool(panel: pd.DataFrame, case: CaseData, start: int, scope: str = "industry") -> list[str]:
-    """Firms never exposed, listed before ``start`` and (by ``scope``) in the case firms' industries."""
+    """Firms never exposed, listed before ``start`` and (by ``scope``) in the case firms' industries.
+
+    ``scope="auto"`` takes the case's industries, else their sections, else every firm,
+    whichever first leaves :data:`AUTO_MIN_DONORS` donors.
+    """
+    if scope == "auto":
+        for candidate in DONOR_SCOPES:
+            pool = donor_pool(panel, case, start, candidate)
+            if len(pool) >= AUTO_MIN_DONORS:
+                return pool
+        return pool
     if scope not in DONOR_SCOPES:
-        raise InputError(f"unknown donor scope '{scope}'", fix=f"use one of {', '.join(DONOR_SCOPES)}")
+        raise InputError(f"unknown donor scope '{scope}'", fix=f"use one of {', '.join(DONOR_SCOPES)} or auto")
     ids = panel["firm_id"].astype(str)
     keep = ~ids.isin(case.firms)
     column = DONOR_SCOPES[scope]
@@ -108,3 +122,34 @@ def estimate_case(panel: pd.DataFrame, case: CaseData, *, outcomes: Sequence[str
     fits = tuple(counterfactual(panel, case, outcome, method, start=start, scope=scope)
                  for outcome in outcomes for method in methods)
     return CaseStudy(dossier, fits)
+
+
+@dataclass(frozen=True)
+class CaseStudies:
+    """The built-in case-study run: case selection from a panel model and a case study per case."""
+
+    selection: CaseSelection
+    studies: tuple[CaseStudy, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-able form."""
+        return {"selection": self.selection.to_dict(), "studies": [s.to_dict() for s in self.studies]}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> CaseStudies:
+        """Read the form written by :meth:`to_dict`."""
+        return cls(CaseSelection.from_dict(data["selection"]), tuple(CaseStudy.from_dict(s) for s in data["studies"]))
+
+
+#: The selection model of the built-in run: the return to patenting (ROA on invention applications).
+SELECTION_SPEC = Spec("roa", ["ln_invention_apply", "size", "leverage"], fixed_effects=["firm_id", "year"],
+                      cluster=["firm_id"], vcov="cluster")
+SELECTION_REGRESSOR = "ln_invention_apply"
+
+
+def estimate_case_studies(panel: pd.DataFrame, cases: Sequence[tuple[CaseData, Sequence[str]]], *,
+                          spec: Spec = SELECTION_SPEC, regressor: str = SELECTION_REGRESSOR) -> CaseStudies:
+    """Case selection from ``spec`` and, for each ``(case, outcomes)``, its dossier and counterfactuals."""
+    selection = select_cases(panel, spec, regressor)
+    studies = tuple(estimate_case(panel, case, outcomes=outcomes, scope="auto") for case, outcomes in cases)
+    return CaseStudies(selection, studies)

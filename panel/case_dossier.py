@@ -9,9 +9,11 @@ firms in their industries, and lists the events to mark on the time lines.
 from __future__ import annotations
 
 import difflib
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
@@ -141,3 +143,31 @@ def check_label(label: str) -> str:
         raise InputError(f"case name {label!r} cannot be used as a folder name",
                          fix="use at most 64 letters, digits, '_', '-', '.' or '+', not starting with '.'")
     return label
+
+
+#: Leaderdrive (绿的谐波, STAR market), the harmonic-reducer maker of the first Little Giant batch.
+LEADERDRIVE = "688017"
+
+
+def builtin_cases(panel: pd.DataFrame, folder: Path | None = None) -> list[tuple[str, tuple[str, ...]]]:
+    """The cases of the built-in case-study run, as ``(label, firm codes)``.
+
+    ``leaderdrive_like``: the demo's planted case firm (named in its ``ground_truth.json``)
+    or, in real data, Leaderdrive itself; ``huawei_suppliers``: every firm flagged as a
+    Huawei supplier.  A case whose firms are not in the panel is left out.
+    """
+    ids = set(panel["firm_id"].astype(str))
+    cases = []
+    truth_file = None if folder is None else Path(folder) / "ground_truth.json"
+    if truth_file is not None and truth_file.is_file():
+        planted = json.loads(truth_file.read_text(encoding="utf-8")).get("cases", {})
+        leader = planted.get("leaderdrive_like", {}).get("firm_id")
+    else:
+        leader = LEADERDRIVE
+    if leader in ids:
+        cases.append(("leaderdrive_like", (leader,)))
+    if "huawei_supplier" in panel:
+        suppliers = sorted(panel.loc[panel["huawei_supplier"] == 1, "firm_id"].astype(str).unique())
+        if suppliers:
+            cases.append(("huawei_suppliers", tuple(suppliers)))
+    return cases

@@ -7,14 +7,17 @@ Rendering only: every number comes from a :class:`models.dossier.CaseDossier`, a
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 
-from models.case_study import CaseStudy
+from models.case_selection import CaseSelection
+from models.case_study import CaseStudies, CaseStudy
 from models.dossier import MULTIPLE_VARIABLES, CaseDossier
 from models.synthetic import PlaceboInSpace, SyntheticResult
 from report.escape import latex
 from report.figures import COLOURS, pyplot, save
+from report.table import Table, TextRow
 
 #: Axis titles of the dossier panels.
 TITLES = {
@@ -188,3 +191,82 @@ def write_case_study(study: CaseStudy, folder: str | Path, *, note: str = "") ->
     (folder / "case.json").write_text(json.dumps(study.to_dict(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     written.append(folder / "case.json")
     return written
+
+
+SIMULATED_NOTE = "Simulated demo data (not real firms)."
+
+
+def selection_table(selection: CaseSelection, *, simulated: bool = False) -> Table:
+    """Top candidates per case type: firm, name, industry, exposure and the ranking statistic."""
+    statistic = {"typical": "RMS residual", "deviant": "RMS residual", "extreme": "|mean x - mean| / sd",
+                 "influential": "DFBETA / SE"}
+    rows = tuple(
+        TextRow(f"{c.case_type} {c.rank}: {c.firm}", (
+            c.name or "", c.industry or "", "" if c.exposed is None else f"{c.exposed:.0f}",
+            f"{c.statistic:.3f}", statistic[c.case_type]))
+        for c in selection.candidates
+    )
+    notes = (
+        (f"Model: {selection.outcome} on {selection.regressor} (coefficient {selection.coefficient:.4f}, "
+         f"iid SE {selection.std_error:.4f}), firm and year fixed effects; {selection.n_firms} firms."),
+        ("Typical/deviant: smallest/largest root mean squared residual of the firm; extreme: distance of the firm's "
+         "mean regressor from the sample mean in standard deviations; influential: change in the coefficient when "
+         "the firm is left out, in standard errors (DFBETA by cluster)."),
+        *((SIMULATED_NOTE,) if simulated else ()),
+    )
+    return Table(title="Case selection from the panel model", column_groups=(("", 5),), panels=(), indicators=rows,
+                 notes=notes, label="case_selection", column_titles=("Name", "Industry", "Exposed", "Statistic", "Measure"),
+                 numbered=False, stub="Type, rank: firm")
+
+
+def facts_table(dossier: CaseDossier, *, simulated: bool = False) -> Table:
+    """The facts of one dossier: value, formula and source rows."""
+    rows = tuple(TextRow(f.claim, (_fact_value(f.value, f.unit), f.formula, f.rows)) for f in dossier.facts)
+    return Table(title=f"Facts: {dossier.label}", column_groups=(("", 3),), panels=(), indicators=rows,
+                 notes=(f"Computed from the panel rows named; {dossier.n_peers} industry peers behind the dossier bands.",
+                        *((SIMULATED_NOTE,) if simulated else ())),
+                 label=f"facts_{dossier.label}", column_titles=("Value", "Formula", "Rows"), numbered=False,
+                 stub="Claim")
+
+
+def counterfactuals_table(studies: Sequence[CaseStudy], *, simulated: bool = False) -> Table:
+    """Estimates by case, outcome and method: effect, placebo SE, pre-period RMSPE, donors, rank p-value."""
+    rows = tuple(
+        TextRow(f"{s.dossier.label}: {f.result.outcome}, {f.result.method.upper()}", (
+            f"{f.result.estimate:.3f}", "" if f.result.std_error is None else f"{f.result.std_error:.3f}",
+            f"{f.result.pre_rmspe:.3f}", str(f.result.n_donors), f"{f.placebo.p_value:.3f}"))
+        for s in studies for f in s.counterfactuals
+    )
+    notes = (
+        ("Average effect over the post-periods (from 2019); SE: placebo standard error (every donor treated once); "
+         "p: rank of the case's post/pre RMSPE ratio among its placebos in space. Donors: never-exposed firms listed "
+         "before 2019 with a complete outcome, in the case's industries (their sections, or all firms, where the "
+         "industries hold fewer than 20)."),
+        *((SIMULATED_NOTE,) if simulated else ()),
+    )
+    return Table(title="Synthetic control and synthetic DiD for the cases", column_groups=(("", 5),), panels=(),
+                 indicators=rows, notes=notes, label="case_counterfactuals",
+                 column_titles=("Effect", "SE", "Pre RMSPE", "Donors", "Placebo p"), numbered=False,
+                 stub="Case: outcome, method")
+
+
+def case_studies_tables(result: CaseStudies, *, simulated: bool = False) -> dict[str, Table]:
+    """Every table of the built-in case-study run, by file stem."""
+    tables = {"case_selection": selection_table(result.selection, simulated=simulated)}
+    for study in result.studies:
+        tables[f"facts_{study.dossier.label}"] = facts_table(study.dossier, simulated=simulated)
+    if any(s.counterfactuals for s in result.studies):
+        tables["case_counterfactuals"] = counterfactuals_table(result.studies, simulated=simulated)
+    return tables
+
+
+def case_studies_figures(result: CaseStudies, *, simulated: bool = False) -> dict[str, Callable[[Path], list[Path]]]:
+    """Every figure of the built-in case-study run: a dossier per case, a synthetic figure per counterfactual."""
+    note = SIMULATED_NOTE if simulated else ""
+    figures: dict[str, Callable[[Path], list[Path]]] = {}
+    for study in result.studies:
+        figures[f"dossier_{study.dossier.label}"] = partial(dossier_figure, study.dossier, note=note)
+        for fit in study.counterfactuals:
+            name = f"synth_{study.dossier.label}_{fit.result.outcome}_{fit.result.method}"
+            figures[name] = partial(synthetic_figure, fit.result, fit.placebo, note=note)
+    return figures

@@ -20,6 +20,7 @@ from data_schemas.errors import InputError
 #: studies implemented in Python rather than as TOML, by name -> module:function building their bundle
 SPECIAL_STUDIES: dict[str, str] = {
     "import_substitution": "report.import_substitution_report:import_substitution_bundle",
+    "case_studies": "scripts.pipeline:case_studies_bundle",
 }
 
 
@@ -161,6 +162,32 @@ def study_bundle(study, source: DataSource, sample: str | None, progress):
         results=results.to_dict(),
         manifest=manifest,
     )
+
+
+def case_studies_bundle(source: DataSource, progress):
+    """Case selection, dossiers and counterfactuals of the built-in cases (the ``case_studies`` study)."""
+    from models.case_study import DEFAULT_OUTCOMES, estimate_case_studies
+    from panel.build.options import BuildOptions
+    from panel.case_dossier import builtin_cases, case_data
+    from report.bundle import BundleContent
+    from report.case_study import case_studies_figures, case_studies_tables
+    from report.manifest import build_manifest
+
+    progress.step("case_studies: panel")
+    panel = source.panel(BuildOptions(), None)
+    cases = [(case_data(panel.data, firms, label=label), DEFAULT_OUTCOMES if label == "leaderdrive_like" else ())
+             for label, firms in builtin_cases(panel.data, source.raw_folder())]
+    progress.step(f"case_studies: selection and {len(cases)} cases")
+    result = estimate_case_studies(panel.data, cases)
+    simulated = source.choice.demo
+    manifest = build_manifest(
+        study={"name": "case_studies", "cases": {c.label: list(c.firms) for c, _ in cases}},
+        data={**source.choice.describe(), "files": source.files},
+        panel={"options": panel.options.to_dict(), "firms": panel.n_firms, "firm_years": len(panel.data)},
+    )
+    return BundleContent(tables=case_studies_tables(result, simulated=simulated),
+                         figures=case_studies_figures(result, simulated=simulated), results=result.to_dict(),
+                         manifest=manifest)
 
 
 def run_studies(names: list[str], choice: DataChoice, *, sample: str | None, out_root: Path, run_name: str,

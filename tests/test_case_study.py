@@ -85,3 +85,37 @@ def test_cli_writes_the_case_folder(small_demo, truth, tmp_path):
     bad = CliRunner().invoke(main, ["case", "99999x", "--data", str(small_demo), "--out", str(tmp_path / "bad")])
     assert bad.exit_code == 2 and bad.output.count("\n") == 1
     assert not (tmp_path / "bad").exists()
+
+
+def test_builtin_cases_and_tables(small_demo, small_panel, truth):
+    from models.case_selection import firm_statistics
+    from models.case_study import SELECTION_REGRESSOR, SELECTION_SPEC, estimate_case_studies
+    from panel.case_dossier import builtin_cases
+    from report.case_study import case_studies_tables
+
+    cases = builtin_cases(small_panel.data, small_demo)
+    assert cases[0] == ("leaderdrive_like", (truth["leaderdrive_like"]["firm_id"],))
+    assert cases[1][0] == "huawei_suppliers"
+    assert set(cases[1][1]) == set(small_panel.data.loc[small_panel.data.huawei_supplier == 1, "firm_id"].astype(str))
+    result = estimate_case_studies(small_panel.data, [(case_data(small_panel.data, f, label=n), ()) for n, f in cases])
+    stats, _, _ = firm_statistics(small_panel.data, SELECTION_SPEC, SELECTION_REGRESSOR)
+    assert result.selection.of_type("deviant")[0].firm == stats.rms_residual.idxmax()
+    tables = case_studies_tables(result, simulated=True)
+    assert sorted(tables) == ["case_selection", "facts_huawei_suppliers", "facts_leaderdrive_like"]
+    assert len(tables["case_selection"].indicators) == 20
+    assert tables["facts_leaderdrive_like"].indicators[0].cells[0] == "6.0 %"
+    assert tables["case_selection"].notes[-1] == "Simulated demo data (not real firms)."
+
+
+@pytest.mark.slow
+def test_run_case_studies_on_the_demo(tmp_path):
+    out = CliRunner().invoke(main, ["run", "case_studies", "--demo", "--firms", "300", "--seed", "1",
+                                    "--out", str(tmp_path), "--name", "r1"])
+    assert out.exit_code == 0, out.output
+    bundle = tmp_path / "case_studies" / "r1"
+    results = json.loads((bundle / "results.json").read_text(encoding="utf-8"))
+    fits = results["results"]["studies"][0]["counterfactuals"]
+    assert {(f["result"]["outcome"], f["result"]["method"]) for f in fits} == {
+        ("invention_apply", "sc"), ("invention_apply", "sdid"), ("foreign_supplier_share", "sc"),
+        ("foreign_supplier_share", "sdid")}
+    assert (bundle / "figures" / "dossier_leaderdrive_like.png").is_file()
