@@ -21,12 +21,17 @@ Candidates a problem may not use (the donor that plays the treated unit) are mas
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import numba
 import numpy as np
 
 #: Steps before the weights are sparsified, and the most steps after.
 STEPS_BEFORE_SPARSIFY = 100
 MAX_STEPS = 10_000
+#: Fewest problems per thread before a stack is split over the cores.
+MIN_PROBLEMS_PER_THREAD = 16
 
 
 def sparsify(weights: np.ndarray) -> np.ndarray:
@@ -41,24 +46,24 @@ def sparsify(weights: np.ndarray) -> np.ndarray:
     return kept / kept.sum(axis=1, keepdims=True)
 
 
-@numba.njit(cache=True)
-def _solve_one(a, b, x, zeta2, n_rows, allowed, min_decrease2, max_steps):  # pragma: no cover - compiled
+@numba.njit(cache=True, nogil=True)
+def _solve_one(a, gram, b, x, zeta2, n_rows, allowed, min_decrease2, max_steps):  # pragma: no cover - compiled
     n, k = a.shape
-    gram = a.T @ a
     c = a.T @ b
     ax = a @ x
     g = gram @ x
+    eta = n_rows * zeta2
+    xx = 0.0
+    for j in range(k):
+        xx += x[j] * x[j]
     previous = np.nan
     for step in range(1, max_steps + 1):
-        eta = n_rows * zeta2
         best = -1
         best_grad = np.inf
         grad_x = 0.0
-        xx = 0.0
         for j in range(k):
             grad = g[j] - c[j] + eta * x[j]
             grad_x += grad * x[j]
-            xx += x[j] * x[j]
             if allowed[j] and grad < best_grad:
                 best_grad = grad
                 best = j
@@ -70,29 +75,34 @@ def _solve_one(a, b, x, zeta2, n_rows, allowed, min_decrease2, max_steps):  # pr
         length = 0.0
         if denominator > 0.0:
             length = min(1.0, max(0.0, -(best_grad - grad_x) / denominator))
+        keep = 1.0 - length
+        xx = 0.0
         for j in range(k):
-            x[j] *= 1.0 - length
-            g[j] = (1.0 - length) * g[j] + length * gram[j, best]
-        x[best] += length
+            x[j] *= keep
+            if j == best:
+                x[j] += length
+            xx += x[j] * x[j]
+            g[j] = keep * g[j] + length * gram[j, best]
         err2 = 0.0
         for i in range(n):
-            ax[i] = (1.0 - length) * ax[i] + length * a[i, best]
+            ax[i] = keep * ax[i] + length * a[i, best]
             e = ax[i] - b[i]
             err2 += e * e
-        value = zeta2 * (x @ x) + err2 / n_rows
+        value = zeta2 * xx + err2 / n_rows
         if step >= 2 and previous - value <= min_decrease2:
             break
         previous = value
     return x
 
 
-@numba.njit(cache=True)
-def _solve_stack(a, b, x, zeta2, n_rows, allowed, min_decrease2, max_steps):  # pragma: no cover - compiled
+@numba.njit(cache=True, nogil=True)
+def _solve_stack(a, gram, b, x, zeta2, n_rows, allowed, min_decrease2, max_steps):  # pragma: no cover - compiled
     out = np.empty_like(x)
     shared = a.shape[0] == 1
     for p in range(x.shape[0]):
-        ap = a[0] if shared else a[p]
-        out[p] = _solve_one(ap, b[p], x[p].copy(), zeta2[p], n_rows[p], allowed[p], min_decrease2[p], max_steps)
+        q = 0 if shared else p
+        out[p] = _solve_one(a[q], gram[q], b[p], x[p].copy(), zeta2[p], n_rows[p], allowed[p], min_decrease2[p],
+                            max_steps)
     return out
 
 
@@ -131,12 +141,29 @@ def solve_simplex(
     ndarray, shape (problems, candidates)
         The weights after the sparsified second pass.
     """
-    args = (
-        np.ascontiguousarray(a, dtype=float), np.ascontiguousarray(b, dtype=float),
-    )
+    a = np.ascontiguousarray(a, dtype=float)
+    args = (a, np.ascontiguousarray(np.einsum("pnk,pnl->pkl", a, a)), np.ascontiguousarray(b, dtype=float))
     rest = (
         np.asarray(zeta, dtype=float) ** 2, np.asarray(n_rows, dtype=float),
         np.ascontiguousarray(allowed, dtype=np.bool_), np.asarray(min_decrease, dtype=float) ** 2,
     )
-    first = _solve_stack(*args, np.array(start, dtype=float), *rest, STEPS_BEFORE_SPARSIFY)
-    return _solve_stack(*args, sparsify(first), *rest, MAX_STEPS)
+    first = _in_threads(args, np.array(start, dtype=float), rest, STEPS_BEFORE_SPARSIFY)
+    return _in_threads(args, sparsify(first), rest, MAX_STEPS)
+
+
+def _in_threads(args: tuple, start: np.ndarray, rest: tuple, max_steps: int) -> np.ndarray:
+    """Solve the stack, split over the machine's cores when it is large (the compiled loop releases the GIL)."""
+    problems = len(start)
+    workers = min(os.cpu_count() or 1, problems // MIN_PROBLEMS_PER_THREAD)
+    if workers < 2:
+        return _solve_stack(*args, start, *rest, max_steps)
+    a, gram, b = args
+    chunks = np.array_split(np.arange(problems), workers)
+
+    def solve(rows: np.ndarray) -> np.ndarray:
+        shared = len(a) == 1
+        return _solve_stack(a if shared else a[rows], gram if shared else gram[rows], b[rows], start[rows],
+                            *(value[rows] for value in rest), max_steps)
+
+    with ThreadPoolExecutor(workers) as pool:
+        return np.concatenate(list(pool.map(solve, chunks)))
