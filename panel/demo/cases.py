@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from panel.demo.treatment import LITTLE_GIANT
+from panel.sources.formats import LAYOUTS
 
 #: Planted profile of the Leaderdrive-like firm.
 SUBSIDY_SHARE = {(2017, 2018): 0.03, (2019, 2022): 0.06}
@@ -123,6 +124,8 @@ def plant_cases(tables: dict[str, pd.DataFrame], truth: dict, firms: pd.DataFram
     tables["patent_counts"] = counts
     tables["patent_records"] = _patent_records(tables["patent_records"], case)
     truth = dict(truth)
+    truth["files"] = {**truth["files"], **{f"{LAYOUTS[name].file_stem}.csv": len(tables[name])
+                                          for name in ("designations", "patent_records")}}
     truth["groups"] = {**truth["groups"], "little_giants": {**truth["groups"]["little_giants"], case: 2019}}
     no_effect = {str(y): 0.0 for y in PATENT_EFFECT}
     truth["cases"] = {
