@@ -24,7 +24,7 @@ def bundles(small_demo, tmp_path_factory):
 
 def test_run_all_writes_one_bundle_per_study(bundles):
     assert sorted(p.name for p in bundles.iterdir()) == [
-        "import_substitution", "patenting_response", "returns_to_innovation", "supply_chain_dependence"]
+        "case_studies", "import_substitution", "patenting_response", "returns_to_innovation", "supply_chain_dependence"]
     bundle = bundles / "returns_to_innovation" / "r1"
     tables = sorted(p.name for p in (bundle / "tables").iterdir())
     assert "returns_to_innovation_roa_invention.tex" in tables
