@@ -19,8 +19,16 @@ from data_schemas.errors import InputError
 from models.case_selection import CaseSelection, select_cases
 from models.dossier import CaseDossier, build_dossier
 from models.spec import Spec
-from models.synthetic import PlaceboInSpace, SyntheticResult, fit_synthetic, synthetic_design
-from models.synthetic.inference import placebo_in_space
+from models.synthetic import (
+    LeaveOneOut,
+    PlaceboInSpace,
+    PlaceboInTime,
+    SyntheticResult,
+    fit_synthetic,
+    synthetic_design,
+)
+from models.synthetic.data import MIN_PRE_PERIODS
+from models.synthetic.inference import leave_one_donor_out, placebo_in_space, placebo_in_time
 from panel.case_dossier import CaseData
 
 #: Counterfactual outcomes of the built-in case study and its estimators.
@@ -28,21 +36,31 @@ DEFAULT_OUTCOMES = ("invention_apply", "foreign_supplier_share")
 DEFAULT_METHODS = ("sc", "sdid")
 
 
+#: Years the placebo in time backdates the treatment by.
+BACKDATE = 3
+
+
 @dataclass(frozen=True)
 class Counterfactual:
-    """One synthetic estimate of the case on one outcome, with its placebos in space."""
+    """One synthetic estimate of the case on one outcome, with placebos in space and time and leave-one-out."""
 
     result: SyntheticResult
     placebo: PlaceboInSpace
+    in_time: PlaceboInTime | None
+    leave_one_out: LeaveOneOut
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-able form."""
-        return {"result": self.result.to_dict(), "placebo": self.placebo.to_dict()}
+        return {"result": self.result.to_dict(), "placebo": self.placebo.to_dict(),
+                "in_time": None if self.in_time is None else self.in_time.to_dict(),
+                "leave_one_out": self.leave_one_out.to_dict()}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Counterfactual:
         """Read the form written by :meth:`to_dict`."""
-        return cls(SyntheticResult.from_dict(data["result"]), PlaceboInSpace.from_dict(data["placebo"]))
+        in_time = data.get("in_time")
+        return cls(SyntheticResult.from_dict(data["result"]), PlaceboInSpace.from_dict(data["placebo"]),
+                   None if in_time is None else PlaceboInTime(**in_time), LeaveOneOut(**data["leave_one_out"]))
 
 
 @dataclass(frozen=True)
@@ -112,7 +130,9 @@ def counterfactual(panel: pd.DataFrame, case: CaseData, outcome: str, method: st
                               outcome=outcome, treated=case.firms, start=start,
                               donors=donor_pool(window, case, start, scope), source=f"panel ({case.label})")
     result = fit_synthetic(design, method, se="placebo")
-    return Counterfactual(result, placebo_in_space(design, result))
+    backdated = start - BACKDATE
+    in_time = placebo_in_time(design, method, backdated) if backdated - first >= MIN_PRE_PERIODS else None
+    return Counterfactual(result, placebo_in_space(design, result), in_time, leave_one_donor_out(design, result))
 
 
 def estimate_case(panel: pd.DataFrame, case: CaseData, *, outcomes: Sequence[str] = DEFAULT_OUTCOMES,

@@ -234,19 +234,23 @@ def counterfactuals_table(studies: Sequence[CaseStudy], *, simulated: bool = Fal
     rows = tuple(
         TextRow(f"{s.dossier.label}: {f.result.outcome}, {f.result.method.upper()}", (
             f"{f.result.estimate:.3f}", "" if f.result.std_error is None else f"{f.result.std_error:.3f}",
-            f"{f.result.pre_rmspe:.3f}", str(f.result.n_donors), f"{f.placebo.p_value:.3f}"))
+            f"{f.result.pre_rmspe:.3f}", str(f.result.n_donors), f"{f.placebo.p_value:.3f}",
+            "" if f.in_time is None else f"{f.in_time.estimate:.3f} ({f.in_time.fake_start})",
+            "{:.3f} to {:.3f}".format(*f.leave_one_out.range)))
         for s in studies for f in s.counterfactuals
     )
     notes = (
         ("Average effect over the post-periods (from 2019); SE: placebo standard error (every donor treated once); "
          "p: rank of the case's post/pre RMSPE ratio among its placebos in space. Donors: never-exposed firms listed "
          "before 2019 with a complete outcome, in the case's industries (their sections, or all firms, where the "
-         "industries hold fewer than 20)."),
+         "industries hold fewer than 20). In time: the effect with the start backdated three years, on the "
+         "pre-period only; leave-one-out: range of the effect with each weighted donor left out."),
         *((SIMULATED_NOTE,) if simulated else ()),
     )
-    return Table(title="Synthetic control and synthetic DiD for the cases", column_groups=(("", 5),), panels=(),
+    return Table(title="Synthetic control and synthetic DiD for the cases", column_groups=(("", 7),), panels=(),
                  indicators=rows, notes=notes, label="case_counterfactuals",
-                 column_titles=("Effect", "SE", "Pre RMSPE", "Donors", "Placebo p"), numbered=False,
+                 column_titles=("Effect", "SE", "Pre RMSPE", "Donors", "Placebo p", "In time", "Leave-one-out"),
+                 numbered=False,
                  stub="Case: outcome, method")
 
 
