@@ -65,20 +65,22 @@ class Counterfactual:
 
 @dataclass(frozen=True)
 class CaseStudy:
-    """A dossier and its counterfactuals."""
+    """A dossier, its counterfactuals and the counterfactuals the data did not allow (with the reason)."""
 
     dossier: CaseDossier
     counterfactuals: tuple[Counterfactual, ...]
+    skipped: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-able form."""
-        return {"dossier": self.dossier.to_dict(), "counterfactuals": [c.to_dict() for c in self.counterfactuals]}
+        return {"dossier": self.dossier.to_dict(), "counterfactuals": [c.to_dict() for c in self.counterfactuals],
+                "skipped": list(self.skipped)}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> CaseStudy:
         """Read the form written by :meth:`to_dict`."""
         return cls(CaseDossier.from_dict(data["dossier"]),
-                   tuple(Counterfactual.from_dict(c) for c in data["counterfactuals"]))
+                   tuple(Counterfactual.from_dict(c) for c in data["counterfactuals"]), tuple(data.get("skipped", ())))
 
 
 #: How the donor pool is restricted by industry: the case's industries, their sections, or not at all.
@@ -114,17 +116,29 @@ def donor_pool(panel: pd.DataFrame, case: CaseData, start: int, scope: str = "in
     return sorted(ids[keep].unique())
 
 
+def _unbroken_start(rows: pd.DataFrame, outcome: str, last_year: int, start: int) -> int:
+    """First year from which every case firm's outcome is observed in each year through ``last_year``."""
+    first = None
+    for _, frame in rows.groupby("firm_id"):
+        observed = set(frame.loc[frame[outcome].notna(), "year"].astype(int))
+        year = last_year
+        while year - 1 in observed:
+            year -= 1
+        year = year if year in observed else start
+        first = year if first is None else max(first, year)
+    return start if first is None else first
+
+
 def counterfactual(panel: pd.DataFrame, case: CaseData, outcome: str, method: str, *, start: int = 2019,
                    first_year: int | None = None, last_year: int = 2024, scope: str = "industry") -> Counterfactual:
     """Synthetic estimate of ``method`` for the case on ``outcome`` over ``first_year``-``last_year``.
 
-    The window starts at the first year in which every case firm has the outcome
-    unless ``first_year`` is given.
+    Unless ``first_year`` is given, the window starts where every case firm's outcome
+    is observed without a gap through ``last_year``.
     """
     if outcome not in panel.columns:
         raise InputError(f"no column '{outcome}' in the panel", fix="choose a panel variable (see the codebook)")
-    observed = case.rows.dropna(subset=[outcome]).groupby("firm_id")["year"].min()
-    first = first_year if first_year is not None else int(observed.max()) if len(observed) else start
+    first = first_year if first_year is not None else _unbroken_start(case.rows, outcome, last_year, start)
     window = panel[(panel["year"] >= first) & (panel["year"] <= last_year)]
     design = synthetic_design(window.assign(firm_id=window["firm_id"].astype(str)), unit="firm_id", time="year",
                               outcome=outcome, treated=case.firms, start=start,
@@ -136,12 +150,25 @@ def counterfactual(panel: pd.DataFrame, case: CaseData, outcome: str, method: st
 
 
 def estimate_case(panel: pd.DataFrame, case: CaseData, *, outcomes: Sequence[str] = DEFAULT_OUTCOMES,
-                  methods: Sequence[str] = DEFAULT_METHODS, start: int = 2019, scope: str = "industry") -> CaseStudy:
-    """The dossier of ``case`` and a counterfactual per outcome and method."""
+                  methods: Sequence[str] = DEFAULT_METHODS, start: int = 2019, scope: str = "industry",
+                  skip_unavailable: bool = False) -> CaseStudy:
+    """The dossier of ``case`` and a counterfactual per outcome and method.
+
+    With ``skip_unavailable`` (the built-in run), an outcome the case's data do not
+    allow (too few pre-periods, too few donors) is left out and its reason kept in
+    :attr:`CaseStudy.skipped` instead of stopping the run.
+    """
     dossier = build_dossier(case)
-    fits = tuple(counterfactual(panel, case, outcome, method, start=start, scope=scope)
-                 for outcome in outcomes for method in methods)
-    return CaseStudy(dossier, fits)
+    fits, skipped = [], []
+    for outcome in outcomes:
+        for method in methods:
+            try:
+                fits.append(counterfactual(panel, case, outcome, method, start=start, scope=scope))
+            except InputError as error:
+                if not skip_unavailable:
+                    raise
+                skipped.append(f"{outcome} ({method}): {error.message}")
+    return CaseStudy(dossier, tuple(fits), tuple(skipped))
 
 
 @dataclass(frozen=True)
@@ -171,5 +198,6 @@ def estimate_case_studies(panel: pd.DataFrame, cases: Sequence[tuple[CaseData, S
                           spec: Spec = SELECTION_SPEC, regressor: str = SELECTION_REGRESSOR) -> CaseStudies:
     """Case selection from ``spec`` and, for each ``(case, outcomes)``, its dossier and counterfactuals."""
     selection = select_cases(panel, spec, regressor)
-    studies = tuple(estimate_case(panel, case, outcomes=outcomes, scope="auto") for case, outcomes in cases)
+    studies = tuple(estimate_case(panel, case, outcomes=outcomes, scope="auto", skip_unavailable=True)
+                    for case, outcomes in cases)
     return CaseStudies(selection, studies)

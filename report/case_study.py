@@ -245,6 +245,7 @@ def counterfactuals_table(studies: Sequence[CaseStudy], *, simulated: bool = Fal
          "before 2019 with a complete outcome, in the case's industries (their sections, or all firms, where the "
          "industries hold fewer than 20). In time: the effect with the start backdated three years, on the "
          "pre-period only; leave-one-out: range of the effect with each weighted donor left out."),
+        *(f"Not estimated for {s.dossier.label}: {reason}" for s in studies for reason in s.skipped),
         *((SIMULATED_NOTE,) if simulated else ()),
     )
     return Table(title="Synthetic control and synthetic DiD for the cases", column_groups=(("", 7),), panels=(),
@@ -259,7 +260,7 @@ def case_studies_tables(result: CaseStudies, *, simulated: bool = False) -> dict
     tables = {"case_selection": selection_table(result.selection, simulated=simulated)}
     for study in result.studies:
         tables[f"facts_{study.dossier.label}"] = facts_table(study.dossier, simulated=simulated)
-    if any(s.counterfactuals for s in result.studies):
+    if any(s.counterfactuals or s.skipped for s in result.studies):
         tables["case_counterfactuals"] = counterfactuals_table(result.studies, simulated=simulated)
     return tables
 

@@ -14,6 +14,7 @@ simulated, never-exposed manufacturing firm exactly that profile:
 * its own invention applications rise by :data:`PATENT_EFFECT` from 2019 on (with the
   patent records to match), and nothing else: its foreign-supplier share carries no effect.
 
+Both firms name suppliers in every year 2015-2024, so their foreign-supplier share is observed.
 A second never-exposed firm of the same kind is named in the ground truth as the
 non-case comparison, with no effect at all.  Both, their planted figures and their
 effect paths are written to ``ground_truth.json`` under ``cases``.
@@ -37,8 +38,12 @@ PATENT_EFFECT = {2019: 8, 2020: 12, 2021: 16, 2022: 20, 2023: 20, 2024: 20}
 LISTED_SCOPE = "上市公司本身"
 
 
-def _eligible(firms: pd.DataFrame, truth: dict) -> list[str]:
-    """Never-exposed, never-designated manufacturing firms listed by 2012 and through 2024."""
+#: Years in which a case firm must name a supplier (so that its foreign-supplier share is observed).
+NAMED_SUPPLIER_YEARS = range(2015, 2025)
+
+
+def _eligible(firms: pd.DataFrame, truth: dict, suppliers: pd.DataFrame) -> list[str]:
+    """Never-exposed, never-designated manufacturing firms listed by 2012, through 2024, naming suppliers 2015-2024."""
     groups = truth["groups"]
     taken = set(groups["exposed"]) | set(groups["little_giants"]) | set(groups["first_treat_year"])
     taken |= set(groups["sanctioned"]) | set(groups["huawei_suppliers"]) | set(groups["delisted"])
@@ -46,7 +51,9 @@ def _eligible(firms: pd.DataFrame, truth: dict) -> list[str]:
         firms["manufacturing"] & ~firms["finance"] & ~firms["soe"] & (firms["list_year"] <= 2012)
         & firms["delist_date"].isna() & ~firms["firm_id"].isin(taken)
     )
-    return sorted(firms.loc[keep, "firm_id"].astype(str))
+    named = suppliers[suppliers["country"].notna()].groupby("firm_id")["year"].agg(set)
+    covered = {firm for firm, years in named.items() if set(NAMED_SUPPLIER_YEARS) <= years}
+    return sorted(firm for firm in firms.loc[keep, "firm_id"].astype(str) if firm in covered)
 
 
 def _year_factors(annual: pd.Series, multiple: float) -> dict[int, float]:
@@ -93,7 +100,7 @@ def _patent_records(records: pd.DataFrame, firm: str) -> pd.DataFrame:
 
 def plant_cases(tables: dict[str, pd.DataFrame], truth: dict, firms: pd.DataFrame) -> tuple[dict[str, pd.DataFrame], dict]:
     """Give the first eligible firm the Leaderdrive-like profile and name the second as the non-case firm."""
-    eligible = _eligible(firms, truth)
+    eligible = _eligible(firms, truth, tables["suppliers"])
     if len(eligible) < 2:
         return tables, truth
     case, other = eligible[0], eligible[1]
