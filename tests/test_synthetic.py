@@ -146,3 +146,12 @@ def test_cli_error_is_one_line(tmp_path):
     assert out.exit_code == 2
     assert out.output == (f"Error: {PROP99}: column 'State': unit 'Californa' is not in the data; "
                           "did you mean 'California'?; give a unit that appears in that column\n")
+
+
+
+def test_ratios_and_rank_with_exact_fits():
+    from models.synthetic.inference import rank_p_value, rmspe_ratios
+
+    ratios = rmspe_ratios(np.array([3.0, 2.0, 0.0, 1.0]), np.array([1.0, 0.0, 0.0, 2.0]))
+    assert ratios[0] == 3.0 and ratios[1] == np.inf and np.isnan(ratios[2]) and ratios[3] == 0.5
+    assert rank_p_value(ratios, 2.5) == 3 / 4

@@ -122,12 +122,37 @@ def standard_error(design: SyntheticDesign, result: SyntheticResult, method: str
     raise InputError(f"unknown standard error '{method}'", fix=f"use one of {', '.join(SE_METHODS)}")
 
 
+def rmspe_ratios(post: np.ndarray, pre: np.ndarray) -> np.ndarray:
+    """Post/pre RMSPE ratios: infinity where only the pre-period is fitted exactly, NaN where both are.
+
+    Examples
+    --------
+    >>> rmspe_ratios(np.array([2.0, 1.0, 0.0]), np.array([1.0, 0.0, 0.0])).tolist()
+    [2.0, inf, nan]
+    """
+    return np.divide(post, pre, out=np.where(post > 0, np.inf, np.nan), where=pre > 0)
+
+
+def rank_p_value(ratios: np.ndarray, treated_ratio: float) -> float:
+    """Share of the treated unit and its ranked placebos with a ratio at least the treated one's (NaN left out).
+
+    Examples
+    --------
+    >>> rank_p_value(np.array([5.0, 1.0, np.nan, np.inf]), 4.0)
+    0.75
+    """
+    ranked = ratios[~np.isnan(ratios)]
+    return (1 + int(np.sum(ranked >= treated_ratio))) / (len(ranked) + 1)
+
+
 def placebo_in_space(design: SyntheticDesign, result: SyntheticResult) -> PlaceboInSpace:
     """Give each donor the treatment in turn, fitted on the other donors (the treated units left out).
 
     The p-value is the share of the ``J + 1`` units (treated and placebos) whose
     post/pre RMSPE ratio is at least the treated unit's (Abadie, Diamond and
-    Hainmueller 2010; Abadie 2021, sec. 4.2).
+    Hainmueller 2010; Abadie 2021, sec. 4.2).  A placebo fitted exactly before the
+    start has ratio infinity, or no ratio (left out of the rank) when it is also
+    fitted exactly after it (a donor whose outcome is constant, say).
     """
     donors = design.donor_paths
     n0 = len(donors)
@@ -139,11 +164,11 @@ def placebo_in_space(design: SyntheticDesign, result: SyntheticResult) -> Placeb
     gaps = donors - fit.synthetic
     pre = np.sqrt(np.mean(gaps[:, : design.n_pre] ** 2, axis=1))
     post = np.sqrt(np.mean(gaps[:, design.n_pre:] ** 2, axis=1))
-    ratios = post / pre
+    ratios = rmspe_ratios(post, pre)
     treated_gap = np.array(list(result.gap.values()))
     treated_ratio = rmspe(treated_gap[design.n_pre:]) / rmspe(treated_gap[: design.n_pre])
     periods = [str(p) for p in design.periods]
-    p_value = (1 + int(np.sum(ratios >= treated_ratio))) / (n0 + 1)
+    p_value = rank_p_value(ratios, treated_ratio)
     return PlaceboInSpace(
         method=result.method, treated_ratio=float(treated_ratio),
         ratios={d: float(r) for d, r in zip(design.donors, ratios, strict=True)},
