@@ -22,7 +22,7 @@ def parse_stars(text: str) -> tuple[float, ...]:
 @click.command(name="table")
 @click.argument("bundle", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--table", "names", multiple=True, help="Table to render (repeatable); all by default.")
-@click.option("--format", "fmt", default="latex", show_default=True, help="One of latex, md, html, csv.")
+@click.option("--format", "fmt", default="latex", show_default=True, help="One of latex, md, html, csv, docx (with --out).")
 @click.option("--standalone", is_flag=True, help="LaTeX: a complete document instead of a fragment.")
 @click.option("--stars", default="0.1,0.05,0.01", show_default=True, help="p-value thresholds, or 'none' (AER style).")
 @click.option("--se", "second_row", default="se", show_default=True, help="Under each coefficient: se, t, p, ci or none.")
@@ -56,13 +56,21 @@ def command(bundle: Path, names: tuple[str, ...], fmt: str, standalone: bool, st
     if unknown:
         raise InputError(f"no table {unknown[0]!r} in {bundle}", fix=f"choose from {', '.join(tables)}")
     chosen = [tables[n] for n in (names or tables)]
-    texts = {f"{t.label}{'.standalone' if standalone else ''}{FORMATS[fmt]}": render(t, fmt, style=style, standalone=standalone)
-             for t in chosen}
+    if fmt == "docx":
+        from report.docx import render_docx
+
+        if out_dir is None:
+            raise InputError("Word files cannot be printed", fix="pass --out DIR")
+        texts = {f"{t.label}.docx": render_docx(t, style) for t in chosen}
+    else:
+        texts = {f"{t.label}{'.standalone' if standalone else ''}{FORMATS[fmt]}":
+                 render(t, fmt, style=style, standalone=standalone) for t in chosen}
     if out_dir is None:
         click.echo("\n".join(texts.values()), nl=False)
         return
     written = write_atomically(
-        {out_dir / name: (lambda path, text=text: path.write_text(text, encoding="utf-8")) for name, text in texts.items()},
+        {out_dir / name: (lambda path, text=text: path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8")))
+         for name, text in texts.items()},
         force=force,
     )
     for path in written:
