@@ -11,7 +11,7 @@ and numbers in ``siunitx`` ``S`` columns aligned on the decimal point.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from report.escape import latex
 from report.grid import Grid
@@ -40,6 +40,24 @@ class Layout:
     longtable: bool = False
     landscape: bool = False
     siunitx: bool = False
+
+
+def parse_layout(text: str) -> Layout:
+    """``"longtable,siunitx"`` -> ``Layout(longtable=True, siunitx=True)``.
+
+    Raises
+    ------
+    InputError
+        For a name that is not a layout option.
+    """
+    from data_schemas.errors import InputError
+
+    names = [t.strip() for t in text.split(",") if t.strip()]
+    options = [f.name for f in fields(Layout)]
+    for name in names:
+        if name not in options:
+            raise InputError(f"unknown LaTeX layout {name!r}", fix=f"choose from {', '.join(options)}")
+    return Layout(**{name: True for name in names})
 
 
 def packages(layout: Layout = Layout()) -> list[str]:

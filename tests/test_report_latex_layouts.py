@@ -115,3 +115,24 @@ def test_fragments_compile_in_an_aer_setting(tmp_path):
         r"\begin{document}", _fragments(tmp_path, Style(stars=())), r"\end{document}", ""])
     _compile(tmp_path, "paper", document)
     assert "$^{" not in (tmp_path / "plain.tex").read_text(encoding="utf-8"), "no stars in an AER table"
+
+
+def test_table_command_sets_the_layout_and_number_format(tmp_path):
+    from click.testing import CliRunner
+
+    from report.bundle import BundleContent, write_bundle
+    from scripts.cli import main
+
+    bundle = write_bundle(tmp_path / "r" / "s" / "b", BundleContent(tables={"hostile_table": hostile_table()}),
+                          formats=("latex",), style=Style())
+    runner = CliRunner()
+    result = runner.invoke(main, ["table", str(bundle), "--latex", "longtable,siunitx", "--numbers", "fixed"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(r"\begin{longtable}{lS[table-format=1.3")
+    assert " & 0.004 \\\\" in result.output, "fixed decimals"
+    cases = {("--latex", "wide"): "Error: unknown LaTeX layout 'wide'; choose from longtable, landscape, siunitx\n",
+             ("--latex", "longtable", "--format", "md"): "Error: --latex applies to LaTeX only, not 'md'\n",
+             ("--numbers", "sig"): "Error: unknown number format 'sig'; choose from auto, fixed, significant\n"}
+    for args, expected in cases.items():
+        failed = runner.invoke(main, ["table", str(bundle), *args])
+        assert (failed.exit_code, failed.output) == (2, expected)
