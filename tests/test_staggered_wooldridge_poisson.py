@@ -9,7 +9,7 @@ import pytest
 from data_schemas.errors import InputError
 from models import Spec
 from models.poisson import fit_poisson
-from models.staggered import ESTIMATORS, wooldridge_poisson
+from models.staggered import wooldridge_poisson
 
 
 def _panel() -> pd.DataFrame:
@@ -61,8 +61,7 @@ def test_att_and_event_times_average_cells_by_observations(result):
     assert 0 < result.att.std_error < abs(result.att.estimate)
 
 
-def test_registered_and_negative_outcome_refused():
-    assert ESTIMATORS["wooldridge-poisson"] is wooldridge_poisson
+def test_negative_outcome_refused():
     data = _panel()
     data.loc[3, "patents"] = -2.0
     with pytest.raises(InputError, match="^column 'patents': a Poisson outcome cannot be negative"):

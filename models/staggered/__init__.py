@@ -27,7 +27,6 @@ ESTIMATORS = {
     "sun-abraham": sun_abraham,
     "imputation": imputation,
     "twfe": twfe,
-    "wooldridge-poisson": wooldridge_poisson,
 }
 
 __all__ = [

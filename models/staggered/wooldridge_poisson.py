@@ -39,7 +39,6 @@ def wooldridge_poisson(
     time: str,
     cohort: str,
     covariates: Sequence[str] = (),
-    leads: int | None = None,
     file: str | None = None,
 ) -> StaggeredResult:
     """Extended TWFE with a Poisson link (Wooldridge 2023), aggregated on the outcome's scale.
@@ -54,9 +53,6 @@ def wooldridge_poisson(
         Unit id, period (integers) and first treated period (0 or missing = never treated).
     covariates : sequence of str
         Further regressors entering the linear index (not interacted).
-    leads : int, optional
-        Taken, like every estimator of :data:`models.staggered.ESTIMATORS`, and
-        not used: the estimator has no pre-period effects to test.
     file : str, optional
         The file the data came from, named in error messages.
 

@@ -8,7 +8,7 @@ import click
 
 from scripts.commands.fit import _names, _read
 
-ESTIMATOR_NAMES = ("callaway-santanna", "sun-abraham", "imputation", "twfe", "wooldridge-poisson")
+ESTIMATOR_NAMES = ("callaway-santanna", "sun-abraham", "imputation", "twfe")
 
 
 class _Columns:
