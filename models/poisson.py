@@ -37,7 +37,7 @@ from models import covariance
 from models.absorb import demean
 from models.collinearity import CollinearityWarning, collinear_columns
 from models.fixed_effects import fe_dof
-from models.poisson_irls import DEMEAN_START_TOLERANCE, TOLERANCE, irls, loglik
+from models.poisson_irls import TOLERANCE, irls, loglik
 from models.poisson_result import PoissonResult
 from models.poisson_sample import poisson_sample
 from models.spec import Spec
@@ -140,7 +140,7 @@ def _independent(
 ) -> tuple[list[int], tuple[str, ...]]:
     """Regressors kept and dropped as collinear, judged at the starting weights of the iterations."""
     start = weights * (y + np.average(y, weights=weights)) / 2
-    within = demean(x, codes, start, tol=DEMEAN_START_TOLERANCE * 1e-5).values
+    within = demean(x, codes, start).values
     centered = x - np.average(x, axis=0, weights=start)
     root = np.sqrt(start)[:, None]
     later = collinear_columns(root * within, ((root * centered) ** 2).sum(axis=0))

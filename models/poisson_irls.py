@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import linalg
 
 from models.absorb import demean
 
@@ -126,8 +127,8 @@ def irls(
         working = weights * mu
         z = eta - offset + (y - mu) / mu
         within = demean(np.column_stack([z, x]), codes, working, tol=inner_tol).values
-        root = np.sqrt(working)
-        full = np.linalg.lstsq(root[:, None] * within[:, 1:], root * within[:, 0], rcond=None)[0]
+        weighted = working[:, None] * within[:, 1:]
+        full = linalg.solve(weighted.T @ within[:, 1:], weighted.T @ within[:, 0], assume_a="pos")
         target = offset + z - (within[:, 0] - within[:, 1:] @ full)
         eta_new, mu_new, dev_new, step = _step(y, eta, target, weights, np.inf if iteration == 1 else dev)
         coef = coef + step * (full - coef)

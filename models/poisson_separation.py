@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from data_schemas.errors import InputError
-from models.absorb import demean
+from models.absorb import Absorber
 from models.design import singleton_mask
 
 #: Fitted values of the rectifier below this (its target is 1 on separated rows) count as zero.
@@ -132,16 +132,17 @@ def separated_by_regressors(
         return np.zeros(len(y), dtype=bool)
     codes = list(fixed_effects) if fixed_effects else [np.zeros(len(y), dtype=np.int64)]
     weights = np.where(zero, 1.0, POSITIVE_WEIGHT)
-    x_dm = demean(x, codes, weights).values
+    absorber = Absorber(codes, weights)
+    x_dm = absorber.demean(x).values
     root = np.sqrt(weights)
     q, r = np.linalg.qr(root[:, None] * x_dm)
     rank = np.abs(np.diag(r)) > 1e-10 * max(1.0, float(np.abs(np.diag(r)).max(initial=0.0)))
     q = q[:, rank]
     u = zero.astype(float)
     for _ in range(RECTIFIER_MAX_ITERATIONS):
-        u_dm = demean(u[:, None], codes, weights).values[:, 0]
+        u_dm = absorber.demean(u)
         # fitted values of u on [x, fixed effects] = u - residual of the within regression
-        resid = u_dm - (q @ (q.T @ (root * u_dm))) / root
+        resid = u_dm.values - (q @ (q.T @ (root * u_dm.values))) / root
         fitted = u - resid
         fitted[np.abs(fitted) < tol] = 0.0
         if (fitted[zero] >= 0).all():
