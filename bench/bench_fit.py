@@ -1,22 +1,30 @@
-"""Time ``chokepoint fit`` against pyfixest and linearmodels on the same firm-year panels.
+"""Time ``chokepoint fit`` against pyfixest and linearmodels on the same panels, whole process.
 
-Each estimator runs as a whole process (start-up, reading the Parquet file,
-estimation) on the same file in the same run: firm and year fixed effects, five
-regressors, standard errors clustered by firm. The script checks that the
-coefficients agree and prints the times and their ratios.
+Each estimator runs as a process of its own (start-up, reading the Parquet
+file, estimation) on the same file in the same run, so that load from other
+work on the machine affects every side; the script checks that the
+coefficients agree and prints the times, the peak memory (maximum resident
+set of the process) and the ratios. Cases:
+
+* firm and year fixed effects, five regressors, standard errors clustered by firm;
+* the same with a third fixed effect, industry × year;
+* a hard design: worker and firm effects where 1 % of workers change firm each
+  year (weakly connected), with the absorption's iterations printed.
 
 Usage (pyfixest comes with the ``bench`` extra: ``pip install -e .[bench]``)::
 
     python bench/bench_fit.py                 # ~75k firm-years (listed firms)
-    python bench/bench_fit.py --large         # also ~4M firm-years, 500k firms
+    python bench/bench_fit.py --large         # ~4M firm-years, 500k firms; 1M worker-years
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -26,11 +34,13 @@ import pandas as pd
 OUT = Path(__file__).parent / "out"
 REGRESSORS = ["x1", "x2", "x3", "x4", "x5"]
 TRUE_SLOPES = np.array([0.5, -0.3, 0.2, 0.0, 1.0])
+N_INDUSTRIES = 50
 
 PYFIXEST = """
 import json, sys, pandas as pd, pyfixest as pf
 data = pd.read_parquet(sys.argv[1])
-fit = pf.feols("y ~ x1 + x2 + x3 + x4 + x5 | firm + year", data=data, vcov={"CRV1": "firm"})
+fit = pf.feols("y ~ x1 + x2 + x3 + x4 + x5 | " + sys.argv[2].replace(",", " + "), data=data,
+               vcov={"CRV1": sys.argv[3]}, fixef_maxiter=100_000)
 print(json.dumps({"params": fit.coef().to_dict(), "std_errors": fit.se().to_dict()}))
 """
 
@@ -45,7 +55,7 @@ print(json.dumps({"params": fit.params.to_dict(), "std_errors": fit.std_errors.t
 
 
 def make_panel(n_firms: int, n_years: int, seed: int = 0) -> pd.DataFrame:
-    """An unbalanced firm-year panel (about 10 % of firm-years missing) with firm and year effects."""
+    """An unbalanced firm-year panel (about 10 % of firm-years missing) with firm, year and industry × year effects."""
     rng = np.random.default_rng(seed)
     firm = np.repeat(np.arange(n_firms, dtype=np.int64), n_years)
     year = np.tile(np.arange(2000, 2000 + n_years, dtype=np.int64), n_firms)
@@ -53,58 +63,113 @@ def make_panel(n_firms: int, n_years: int, seed: int = 0) -> pd.DataFrame:
     firm, year = firm[keep], year[keep]
     n = len(firm)
     firm_effect = rng.normal(size=n_firms)
+    industry = rng.integers(0, N_INDUSTRIES, n_firms)[firm]
+    ind_year = industry * n_years + (year - 2000)
+    ind_year_effect = 0.3 * rng.normal(size=N_INDUSTRIES * n_years)
     x = rng.normal(size=(n, len(REGRESSORS))) + 0.5 * firm_effect[firm, None]
-    y = x @ TRUE_SLOPES + firm_effect[firm] + 0.1 * (year - 2000) + rng.normal(size=n)
+    y = x @ TRUE_SLOPES + firm_effect[firm] + 0.1 * (year - 2000) + ind_year_effect[ind_year] + rng.normal(size=n)
     frame = pd.DataFrame(x, columns=REGRESSORS)
+    frame.insert(0, "ind_year", ind_year)
+    frame.insert(0, "industry", industry)
     frame.insert(0, "year", year)
     frame.insert(0, "firm", firm)
     frame["y"] = y
     return frame
 
 
-def timed(command: list[str]) -> tuple[float, dict]:
-    """Run ``command``, return its wall time and the JSON it printed."""
-    start = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, check=True)
-    return time.perf_counter() - start, json.loads(done.stdout.strip().splitlines()[-1])
+def make_mobility_panel(n_workers: int, n_years: int, n_firms: int, mobility: float, seed: int = 0) -> pd.DataFrame:
+    """Worker-years where each worker changes firm with probability ``mobility`` each year.
+
+    Worker and firm effects are then weakly connected (the few movers link the
+    firms), the hard case for absorbing fixed effects.
+    """
+    rng = np.random.default_rng(seed)
+    firm = np.empty((n_workers, n_years), dtype=np.int64)
+    firm[:, 0] = rng.integers(0, n_firms, n_workers)
+    for t in range(1, n_years):
+        moves = rng.random(n_workers) < mobility
+        firm[:, t] = np.where(moves, rng.integers(0, n_firms, n_workers), firm[:, t - 1])
+    worker = np.repeat(np.arange(n_workers, dtype=np.int64), n_years)
+    firm = firm.ravel()
+    n = len(worker)
+    worker_effect, firm_effect = rng.normal(size=n_workers), rng.normal(size=n_firms)
+    x = rng.normal(size=(n, len(REGRESSORS))) + 0.5 * firm_effect[firm, None]
+    y = x @ TRUE_SLOPES + worker_effect[worker] + firm_effect[firm] + rng.normal(size=n)
+    frame = pd.DataFrame(x, columns=REGRESSORS)
+    frame.insert(0, "firm", firm)
+    frame.insert(0, "worker", worker)
+    frame["y"] = y
+    return frame
 
 
-def bench(path: Path) -> dict[str, float]:
-    """Time the three estimators on ``path``; check their coefficients agree."""
+def timed(command: list[str]) -> tuple[float, float, dict | str]:
+    """Run ``command``; return its wall time, peak resident memory (MB) and the JSON it printed (or its error)."""
+    with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as stderr:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=stdout, stderr=stderr, text=True)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        stdout.seek(0)
+        stderr.seek(0)
+        if process.returncode:
+            return seconds, usage.ru_maxrss / 1024, stderr.read().strip().splitlines()[-1]
+        return seconds, usage.ru_maxrss / 1024, json.loads(stdout.read().strip().splitlines()[-1])
+
+
+def bench(path: Path, fixed_effects: str, cluster: str, *, linearmodels: bool) -> None:
+    """Time the estimators on ``path``; check that their coefficients agree."""
     chokepoint = [sys.executable, "-m", "scripts.cli", "fit", str(path), "--y", "y", "--x", ",".join(REGRESSORS),
-                  "--fe", "firm,year", "--cluster", "firm", "--format", "json"]
-    runs = {
-        "chokepoint fit": timed(chokepoint),
-        "pyfixest": timed([sys.executable, "-c", PYFIXEST, str(path)]),
-        "linearmodels PanelOLS": timed([sys.executable, "-c", LINEARMODELS, str(path)]),
-    }
-    ours = runs["chokepoint fit"][1]
-    for name, (_, out) in runs.items():
+                  "--fe", fixed_effects, "--cluster", cluster, "--format", "json"]
+    runs = {"chokepoint fit": timed(chokepoint),
+            "pyfixest": timed([sys.executable, "-c", PYFIXEST, str(path), fixed_effects, cluster])}
+    if linearmodels:
+        runs["linearmodels PanelOLS"] = timed([sys.executable, "-c", LINEARMODELS, str(path)])
+    ours = runs["chokepoint fit"][2]
+    if isinstance(ours, str):
+        raise SystemExit(f"chokepoint fit failed: {ours}")
+    failed = {name for name, (_, _, out) in runs.items() if isinstance(out, str)}
+    for name, (seconds, peak, out) in runs.items():
+        if name in failed:
+            print(f"  {name:<24}{seconds:8.2f} s {peak:8.0f} MB peak   FAILED: {out}")
+            continue
         gap = max(abs(out["params"][x] - ours["params"][x]) / abs(ours["params"][x]) for x in REGRESSORS)
         if gap > 1e-6:
             raise SystemExit(f"{name}: coefficients differ from chokepoint fit by {gap:.2e} (relative)")
-        print(f"  {name:<24}{runs[name][0]:8.2f} s   max rel. coef. difference {gap:.1e}")
-    se_gap = max(abs(runs["pyfixest"][1]["std_errors"][x] / ours["std_errors"][x] - 1) for x in REGRESSORS)
-    print(f"  CRV1 standard errors vs pyfixest: max rel. difference {se_gap:.1e}")
-    base = runs["chokepoint fit"][0]
-    for name in ("pyfixest", "linearmodels PanelOLS"):
-        print(f"  ratio chokepoint fit / {name}: {base / runs[name][0]:.2f}")
-    return {name: seconds for name, (seconds, _) in runs.items()}
+        print(f"  {name:<24}{seconds:8.2f} s {peak:8.0f} MB peak   max rel. coef. difference {gap:.1e}")
+    if "pyfixest" not in failed:
+        se_gap = max(abs(runs["pyfixest"][2]["std_errors"][x] / ours["std_errors"][x] - 1) for x in REGRESSORS)
+        print(f"  CRV1 standard errors vs pyfixest: max rel. difference {se_gap:.1e}")
+    if "absorb_iterations" in ours:
+        print(f"  absorption: {ours['absorb_iterations']} iterations, converged: {ours['absorb_converged']}")
+    base_seconds, base_peak = runs["chokepoint fit"][:2]
+    for name in [name for name in list(runs)[1:] if name not in failed]:
+        print(f"  ratio chokepoint fit / {name}: time {base_seconds / runs[name][0]:.2f}, "
+              f"peak memory {base_peak / runs[name][1]:.2f}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--large", action="store_true", help="also run the ~4M firm-year panel")
+    parser.add_argument("--large", action="store_true", help="~4M firm-years and 1M worker-years")
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
-    sizes = [("listed firms", 5_000, 17)] + ([("industrial census", 500_000, 9)] if args.large else [])
-    for label, firms, years in sizes:
-        path = OUT / f"panel_{firms}x{years}.parquet"
-        if not path.exists():
-            make_panel(firms, years).to_parquet(path)
-        rows = len(pd.read_parquet(path, columns=["firm"]))
-        print(f"{label}: {rows:,} firm-years, {firms:,} firms, firm and year FE, 5 regressors, firm clusters")
-        bench(path)
+    print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    firms, years = (500_000, 9) if args.large else (5_000, 17)
+    path = OUT / f"panel_{firms}x{years}.parquet"
+    if not path.exists():
+        make_panel(firms, years).to_parquet(path)
+    rows = len(pd.read_parquet(path, columns=["firm"]))
+    print(f"{rows:,} firm-years, {firms:,} firms, firm and year FE, 5 regressors, firm clusters")
+    bench(path, "firm,year", "firm", linearmodels=True)
+    print(f"same with a third fixed effect, industry x year ({N_INDUSTRIES * years} levels)")
+    bench(path, "firm,year,ind_year", "firm", linearmodels=False)
+    workers = 100_000 if args.large else 10_000
+    path = OUT / f"mobility_{workers}x10.parquet"
+    if not path.exists():
+        make_mobility_panel(workers, 10, workers // 10, 0.01).to_parquet(path)
+    print(f"hard design: {workers * 10:,} worker-years, {workers // 10:,} firms, 1 % of workers move each year")
+    bench(path, "worker,firm", "worker", linearmodels=False)
+    print(f"load average at end: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

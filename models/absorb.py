@@ -31,16 +31,20 @@ is a ``numpy.bincount`` or a gather, a handful per column.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import hashlib
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import sparse
 
 #: Largest number of levels of the non-eliminated fixed effects solved directly.
 DENSE_LEVELS = 2_000
-#: Largest primary levels × other levels for which :math:`C` is formed as a dense array.
-DENSE_CROSS = 20_000_000
+#: Largest primary levels × (other levels)² for which :math:`C` is formed as a dense array
+#: (and :math:`C'C` by a dense product).
+DENSE_CROSS = 100_000_000
 #: :math:`S` is formed explicitly when the products it takes (the sum over primary levels
 #: of their other levels squared) are at most this many times the non-zeros of :math:`C`.
 PRODUCT_BUDGET = 8
@@ -175,7 +179,7 @@ class Absorber:
         offsets = np.cumsum([0, *self.rest_levels[:-1]])
         w = np.ones(self.n) if self.weights is None else self.weights
         own = self._own_block(offsets, w)
-        if self.n_primary * self.n_rest <= DENSE_CROSS and self.method != "cg":
+        if self.n_primary * self.n_rest**2 <= DENSE_CROSS and self.method != "cg":
             cross = np.concatenate([
                 np.bincount(self.primary * self.n_rest + code + offset, weights=w,
                             minlength=self.n_primary * self.n_rest)
@@ -213,20 +217,18 @@ class Absorber:
 
     def _own_block(self, offsets: np.ndarray, w: np.ndarray) -> sparse.csr_matrix:
         """:math:`D_r'WD_r`, the cross-tabulations of the other effects among themselves."""
-        rows, cols, weights = [], [], []
-        for a, (code_a, off_a) in enumerate(zip(self.rest, offsets)):
-            for b, (code_b, off_b) in enumerate(zip(self.rest, offsets)):
-                if a == b:
-                    size = self.rest_levels[a]
-                    rows.append(np.arange(size) + off_a)
-                    cols.append(np.arange(size) + off_a)
-                    weights.append(self._group_sum(code_a, size, None))
-                else:
-                    rows.append(code_a + off_a)
-                    cols.append(code_b + off_b)
-                    weights.append(w)
-        return sparse.csr_matrix((np.concatenate(weights), (np.concatenate(rows), np.concatenate(cols))),
-                                 shape=(self.n_rest, self.n_rest))
+        if len(self.rest) == 1:
+            return sparse.diags(self._group_sum(self.rest[0], self.n_rest, None)).tocsr()
+        size = self.n_rest
+        if size * size <= DENSE_CROSS:
+            table = np.zeros(size * size)
+            for code_a, off_a in zip(self.rest, offsets):
+                for code_b, off_b in zip(self.rest, offsets):
+                    table += np.bincount((code_a + off_a) * size + code_b + off_b, weights=w, minlength=size * size)
+            return sparse.csr_matrix(table.reshape(size, size))
+        rows = np.concatenate([np.tile(code + offset, len(self.rest)) for code, offset in zip(self.rest, offsets)])
+        cols = np.tile(np.concatenate([code + offset for code, offset in zip(self.rest, offsets)]), len(self.rest))
+        return sparse.csr_matrix((np.tile(w, len(self.rest) ** 2), (rows, cols)), shape=(size, size))
 
     def _use_matrix(self, schur: sparse.csr_matrix) -> None:
         self._apply = lambda v: schur @ v
@@ -305,3 +307,101 @@ def _pseudo_inverse(matrix: np.ndarray) -> np.ndarray:
     cutoff = NULL_EIGENVALUE * max(float(values.max()), np.finfo(float).tiny)
     inverse = np.divide(1.0, values, out=np.zeros(len(values)), where=values > cutoff)
     return (vectors * inverse) @ vectors.T
+
+
+@dataclass
+class _Reuse:
+    """Absorbers by fixed effects and weights, and demeaned columns by absorber and content."""
+
+    absorbers: dict[bytes, Absorber] = field(default_factory=dict)
+    columns: dict[tuple[bytes, bytes], Demeaned] = field(default_factory=dict)
+
+
+_REUSE: ContextVar[_Reuse | None] = ContextVar("chokepoint_absorb_reuse", default=None)
+
+
+@contextmanager
+def reuse_demeaning() -> Iterator[None]:
+    """Within this block, one preparation serves every model on the same fixed effects and weights.
+
+    Models fitted inside the block (:func:`models.fit`, event studies, the
+    bootstrap and randomization tests) share an :class:`Absorber` when their
+    fixed-effect codes and weights are equal, and a column demeaned once (the
+    same values on the same absorber) is not demeaned again. Keys are digests
+    of the arrays' contents, so different samples never share. Everything is
+    released when the outermost block ends (an inner block joins the outer one).
+
+    Examples
+    --------
+    >>> codes, x = [np.array([0, 0, 1, 1])], np.array([[1.0], [3.0], [2.0], [6.0]])
+    >>> with reuse_demeaning():
+    ...     first = absorber_for(codes)
+    ...     values = demeaned_columns(codes, None, x).values[:, 0].tolist()
+    ...     same = absorber_for([np.array([0, 0, 1, 1])]) is first
+    >>> values, same
+    ([-1.0, 1.0, -2.0, 2.0], True)
+    """
+    if _REUSE.get() is not None:
+        yield
+        return
+    token = _REUSE.set(_Reuse())
+    try:
+        yield
+    finally:
+        _REUSE.reset(token)
+
+
+def absorber_for(codes: Sequence[np.ndarray], weights: np.ndarray | None = None) -> Absorber:
+    """An :class:`Absorber` for ``codes`` and ``weights``, shared inside :func:`reuse_demeaning`."""
+    reuse = _REUSE.get()
+    if reuse is None:
+        return Absorber(codes, weights)
+    key = _absorber_key(codes, weights)
+    if key not in reuse.absorbers:
+        reuse.absorbers[key] = Absorber(codes, weights)
+    return reuse.absorbers[key]
+
+
+def demeaned_columns(
+    codes: Sequence[np.ndarray], weights: np.ndarray | None, columns: np.ndarray, *, remember: bool = True
+) -> Demeaned:
+    """The columns of ``columns`` ((n, k)) demeaned on ``codes`` (weighted).
+
+    Inside :func:`reuse_demeaning` only the columns not demeaned before on the
+    same fixed effects and weights are demeaned; the others are taken as they
+    were. ``remember=False`` neither looks up nor keeps the columns (for
+    one-off columns such as placebo draws); the preparation is still shared.
+    """
+    absorber = absorber_for(codes, weights)
+    reuse = _REUSE.get()
+    if reuse is None or not remember:
+        return absorber.demean(columns)
+    owner = _absorber_key(codes, weights)
+    keys = [(owner, _digest(np.ascontiguousarray(columns[:, j], dtype=float))) for j in range(columns.shape[1])]
+    missing = [j for j, key in enumerate(keys) if key not in reuse.columns]
+    if missing:
+        fresh = absorber.demean(columns[:, missing])
+        for position, j in enumerate(missing):
+            reuse.columns[keys[j]] = Demeaned(fresh.values[:, position], fresh.iterations, fresh.converged,
+                                              fresh.method)
+    parts = [reuse.columns[key] for key in keys]
+    values = np.empty(columns.shape, order="F")
+    for j, part in enumerate(parts):
+        values[:, j] = part.values
+    return Demeaned(values, max((p.iterations for p in parts), default=0), all(p.converged for p in parts),
+                    absorber.method)
+
+
+def _absorber_key(codes: Sequence[np.ndarray], weights: np.ndarray | None) -> bytes:
+    return _digest(*codes, *([] if weights is None else [weights]), str(len(codes)).encode())
+
+
+def _digest(*parts: np.ndarray | bytes) -> bytes:
+    """A digest of the contents of arrays (and their dtypes) and byte strings."""
+    hasher = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        if isinstance(part, np.ndarray):
+            hasher.update(part.dtype.str.encode())
+            part = np.ascontiguousarray(part).view(np.uint8)
+        hasher.update(part)
+    return hasher.digest()

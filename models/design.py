@@ -53,6 +53,21 @@ def codes(values: pd.Series) -> np.ndarray:
     return pd.factorize(values, sort=True)[0].astype(np.int64)
 
 
+def dense_codes(values: np.ndarray) -> np.ndarray:
+    """Integer codes renumbered ``0..levels-1`` after rows were dropped, keeping their order (one pass).
+
+    Examples
+    --------
+    >>> dense_codes(np.array([4, 0, 4, 2])).tolist()
+    [2, 0, 2, 1]
+    """
+    if len(values) == 0:
+        return values.astype(np.int64)
+    used = np.zeros(int(values.max()) + 1, dtype=bool)
+    used[values] = True
+    return (np.cumsum(used) - 1)[values].astype(np.int64)
+
+
 def singleton_mask(fixed_effects: list[np.ndarray]) -> np.ndarray:
     """Rows to keep after dropping singletons of every fixed effect, repeatedly.
 
@@ -106,7 +121,8 @@ def build_design(data: pd.DataFrame, spec: Spec, file: str | None = None) -> Des
     Raises
     ------
     InputError
-        If a column is missing or not numeric, weights are not positive, no
+        If a column is missing, not numeric or holds an infinite value,
+        weights are not positive, no
         rows are left, or a cluster column has a single value.
     """
     spec.check_columns(data.columns, file=file)
@@ -122,6 +138,17 @@ def build_design(data: pd.DataFrame, spec: Spec, file: str | None = None) -> Des
                 column=name,
                 rows=[_row_number(i, file) for i in bad],
                 fix="convert the column to numbers",
+            )
+    for name in numeric:
+        values = frame[name].to_numpy(dtype=float, na_value=np.nan)
+        bad = np.flatnonzero(np.isinf(values))
+        if len(bad):
+            raise InputError(
+                f"infinite value {values[bad[0]]:+}",
+                file=file,
+                column=name,
+                rows=[_row_number(i, file) for i in bad],
+                fix="replace infinite values by numbers or leave them missing",
             )
     complete = frame.notna().all(axis=1).to_numpy()
     n_missing = int((~complete).sum())
@@ -156,7 +183,7 @@ def build_design(data: pd.DataFrame, spec: Spec, file: str | None = None) -> Des
     return Design(
         y=frame[spec.outcome].to_numpy(dtype=float),
         x=frame[list(spec.regressors)].to_numpy(dtype=float),
-        fixed_effects=tuple(codes(frame[name]) for name in spec.fixed_effects),
+        fixed_effects=tuple(dense_codes(fe[keep]) for fe in fixed_effects),
         clusters=clusters,
         time=codes(frame[spec.time]) if spec.time else None,
         weights=frame[spec.weights].to_numpy(dtype=float) if spec.weights else None,

@@ -1,35 +1,40 @@
-"""Estimate a linear model with absorbed fixed effects (through linearmodels)."""
+"""Estimate a linear model with absorbed fixed effects."""
 
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from linearmodels import AbsorbingLS
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from data_schemas.errors import InputError
 from models import covariance
+from models.absorb import demeaned_columns
 from models.collinearity import CollinearityWarning, collinear_columns
 from models.design import Design, build_design
 from models.result import Result
 from models.spec import Spec
 
-#: Tolerances of the LSMR solver that absorbs the fixed effects (linearmodels'
-#: default of 1e-8 is too loose for estimates that must match to 1e-6).
-ABSORB_OPTIONS = {"atol": 1e-12, "btol": 1e-12}
+
+#: Smallest scale of a regressor relative to its sum of squares about zero (see :func:`_scale`).
+RELATIVE_FLOOR = 1e-12
+
+
+class ConvergenceWarning(UserWarning):
+    """The fixed effects were not absorbed to the tolerance within the iteration limit."""
 
 
 def fit(data: pd.DataFrame, spec: Spec, *, file: str | None = None) -> Result:
     """Estimate ``spec`` on ``data`` and return an immutable :class:`Result`.
 
     Rows with missing values and fixed-effect singletons are dropped and counted;
-    the fixed effects are absorbed by ``linearmodels.AbsorbingLS`` (weighted
-    when ``spec.weights`` is set); collinear regressors are dropped by name with
-    a :class:`CollinearityWarning`; the covariance follows
-    :mod:`models.covariance`.
+    the fixed effects are absorbed by :mod:`models.absorb` (weighted when
+    ``spec.weights`` is set); collinear regressors, also those absorbed by the
+    fixed effects, are dropped by name with a :class:`CollinearityWarning`; the
+    covariance follows :mod:`models.covariance`.
 
     Parameters
     ----------
@@ -45,25 +50,20 @@ def fit(data: pd.DataFrame, spec: Spec, *, file: str | None = None) -> Result:
     Result
     """
     design = build_design(data, spec, file=file)
-    y, x, retained = absorb(design)
-    dropped_idx = [j for j in range(design.x.shape[1]) if j not in retained]
-    later = collinear_columns(x, _centered_sumsq(design.x[:, retained], design.weights))
-    keep = [j for position, j in enumerate(retained) if position not in later]
-    dropped_idx = sorted(dropped_idx + [retained[p] for p in later])
-    x = x[:, [retained.index(j) for j in keep]]
-    dropped = tuple(spec.regressors[j] for j in dropped_idx)
+    within = partial_out(design)
+    dropped = tuple(spec.regressors[j] for j in within.dropped)
     if dropped:
         warnings.warn(f"Dropped collinear regressors: {', '.join(dropped)}", CollinearityWarning, stacklevel=2)
-    if not keep:
+    if not within.kept:
         raise InputError("every regressor is collinear with the fixed effects", fix="choose other regressors")
-
+    x, y = within.x, within.y
     bread = np.linalg.inv(x.T @ x)
     coef = bread @ (x.T @ y)
     resid = y - x @ coef
     nobs = len(y)
     df_fe = fe_dof(design.fixed_effects)
     nested_df = fe_dof(design.fixed_effects, nested_in=design.clusters) if spec.vcov == "cluster" else df_fe
-    df_model = len(keep) + nested_df
+    df_model = len(within.kept) + nested_df
     df_resid = nobs - df_model
     if df_resid <= 0:
         raise InputError(
@@ -77,7 +77,7 @@ def fit(data: pd.DataFrame, spec: Spec, *, file: str | None = None) -> Result:
     ssr = float(resid @ resid)
     return Result(
         spec=spec,
-        names=tuple(spec.regressors[j] for j in keep),
+        names=tuple(spec.regressors[j] for j in within.kept),
         coef=coef,
         cov_matrix=cov,
         nobs=nobs,
@@ -93,38 +93,81 @@ def fit(data: pd.DataFrame, spec: Spec, *, file: str | None = None) -> Result:
         df_resid=df_resid,
         df_inference=min(sizes) - 1 if sizes else df_resid,
         lags=lags,
+        absorb_iterations=within.iterations,
+        absorb_converged=within.converged,
     )
 
 
-def absorb(design: Design) -> tuple[np.ndarray, np.ndarray, list[int]]:
-    """Absorb the fixed effects (or the intercept) and apply the weights.
+@dataclass(frozen=True)
+class Within:
+    """A design with the fixed effects (or the intercept) absorbed and the weights applied.
 
-    Returns :math:`\\sqrt{w}\\,\\ddot y`, :math:`\\sqrt{w}\\,\\ddot X` and the
-    positions of the regressors that linearmodels did not find fully absorbed.
-    Weights are rescaled to mean one, as linearmodels does.
+    Attributes
+    ----------
+    y : ndarray, shape (n,)
+        :math:`\\sqrt{w}\\,\\ddot y`.
+    x : ndarray, shape (n, len(kept))
+        :math:`\\sqrt{w}\\,\\ddot X` for the regressors kept.
+    kept, dropped : tuple of int
+        Positions (in ``spec.regressors``) of the regressors kept and of those
+        dropped as collinear with earlier ones or with the fixed effects.
+    iterations : int
+        Iterations the absorption took (0 when solved directly).
+    converged : bool
+        Whether the absorption reached its tolerance.
+    """
+
+    y: np.ndarray
+    x: np.ndarray
+    kept: tuple[int, ...]
+    dropped: tuple[int, ...]
+    iterations: int
+    converged: bool
+
+
+def partial_out(design: Design) -> Within:
+    """Absorb the fixed effects (or the intercept), apply the weights and drop collinear regressors.
+
+    Weights are rescaled to mean one. A regressor is dropped when what is left
+    of it after absorbing and partialling out the earlier regressors is
+    negligible (:func:`models.collinearity.collinear_columns`): constants and
+    all-zero columns included.
+
+    Warns
+    -----
+    ConvergenceWarning
+        When the iterative absorption stops at its iteration limit.
+    """
+    absorbed, iterations, converged = absorb_columns(design, np.column_stack([design.y, design.x]))
+    if not converged:
+        warnings.warn(
+            f"the fixed effects were not absorbed to the tolerance within {iterations} iterations; "
+            "estimates may be inexact: check that the fixed effects are connected",
+            ConvergenceWarning, stacklevel=3)
+    weights = _normalized(design.weights, len(design.y))
+    x = absorbed[:, 1:]
+    dropped = collinear_columns(x, _scale(design.x, weights))
+    kept = tuple(j for j in range(x.shape[1]) if j not in dropped)
+    return Within(np.ascontiguousarray(absorbed[:, 0]), np.ascontiguousarray(x[:, list(kept)]), kept,
+                  tuple(dropped), iterations, converged)
+
+
+def absorb_columns(design: Design, columns: np.ndarray, *, remember: bool = True) -> tuple[np.ndarray, int, bool]:
+    """Columns ((n, k), rows of ``design``) with the design's fixed effects absorbed, times :math:`\\sqrt{w}`.
+
+    Without fixed effects the (weighted) mean is removed. Inside
+    :func:`models.absorb.reuse_demeaning` the preparation and columns already
+    demeaned are reused (``remember=False``: the columns are one-off, not
+    kept). Returns the columns, the iterations and whether the absorption converged.
     """
     weights = _normalized(design.weights, len(design.y))
-    if not design.fixed_effects:
-        root = np.sqrt(weights)
-        y = root * (design.y - np.average(design.y, weights=weights))
-        x = root[:, None] * (design.x - np.average(design.x, axis=0, weights=weights))
-        return y, x, list(range(design.x.shape[1]))
-    names = [f"x{j}" for j in range(design.x.shape[1])]
-    absorbed = pd.DataFrame(
-        {f"fe{j}": pd.Categorical(codes) for j, codes in enumerate(design.fixed_effects)}
-    )
-    model = AbsorbingLS(
-        pd.Series(design.y, name="y"),
-        pd.DataFrame(design.x, columns=names),
-        absorb=absorbed,
-        weights=None if design.weights is None else pd.Series(design.weights),
-        drop_absorbed=True,
-    )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        model.fit(method="lsmr", absorb_options=ABSORB_OPTIONS, use_cache=False)
-    retained = [names.index(name) for name in model.absorbed_exog.columns]
-    return model.absorbed_dependent.to_numpy()[:, 0], model.absorbed_exog.to_numpy(), retained
+    iterations, converged = 0, True
+    if design.fixed_effects:
+        demeaned = demeaned_columns(design.fixed_effects, design.weights, columns, remember=remember)
+        absorbed, iterations, converged = demeaned.values, demeaned.iterations, demeaned.converged
+    else:
+        absorbed = columns - np.average(columns, axis=0, weights=weights)
+    return absorbed * np.sqrt(weights)[:, None], iterations, converged
 
 
 def fe_dof(fixed_effects: tuple[np.ndarray, ...], nested_in: tuple[np.ndarray, ...] = ()) -> int:
@@ -162,9 +205,17 @@ def fe_dof(fixed_effects: tuple[np.ndarray, ...], nested_in: tuple[np.ndarray, .
 
 
 def is_nested(effect: np.ndarray, cluster: np.ndarray) -> bool:
-    """Whether every level of ``effect`` lies within a single cluster."""
-    pairs = np.unique(effect * (int(cluster.max()) + 1) + cluster)
-    return len(pairs) == int(effect.max()) + 1
+    """Whether every level of ``effect`` lies within a single cluster (one pass, no sort).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> is_nested(np.array([0, 0, 1, 2]), np.array([5, 5, 5, 7])), is_nested(np.array([0, 0]), np.array([1, 2]))
+    (True, False)
+    """
+    seen = np.empty(int(effect.max()) + 1, dtype=cluster.dtype)
+    seen[effect] = cluster
+    return bool((seen[effect] == cluster).all())
 
 
 def _components(first: np.ndarray, second: np.ndarray) -> int:
@@ -199,11 +250,20 @@ def _normalized(weights: np.ndarray | None, n: int) -> np.ndarray:
     return np.ones(n) if weights is None else weights / weights.mean()
 
 
-def _centered_sumsq(x: np.ndarray, weights: np.ndarray | None) -> np.ndarray:
-    w = _normalized(weights, x.shape[0])
-    centered = x - np.average(x, axis=0, weights=w)
-    return (w[:, None] * centered**2).sum(axis=0)
+def _centered_sumsq(x: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    centered = x - np.average(x, axis=0, weights=weights)
+    return (weights[:, None] * centered**2).sum(axis=0)
+
+
+def _scale(x: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """What a regressor's absorbed sum of squares is compared with to call it collinear.
+
+    Its sum of squares about the mean, but at least ``RELATIVE_FLOOR`` of its sum
+    of squares about zero, so that a constant column (whose spread about its
+    mean is rounding noise) is found absorbed too.
+    """
+    return np.maximum(_centered_sumsq(x, weights), RELATIVE_FLOOR * (weights[:, None] * x**2).sum(axis=0))
 
 
 def _total_sumsq(design: Design) -> float:
-    return float(_centered_sumsq(design.y[:, None], design.weights)[0])
+    return float(_centered_sumsq(design.y[:, None], _normalized(design.weights, len(design.y)))[0])

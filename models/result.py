@@ -115,6 +115,10 @@ class Result:
         Bartlett lags used by Driscoll–Kraay.
     pretrend : WaldTest or None
         Joint test of the pre-period coefficients of an event study.
+    absorb_iterations : int
+        Iterations the absorption of the fixed effects took (0 when solved directly).
+    absorb_converged : bool
+        Whether the absorption reached its tolerance.
     """
 
     spec: Spec
@@ -135,6 +139,8 @@ class Result:
     df_inference: int
     lags: int | None = None
     pretrend: WaldTest | None = field(default=None)
+    absorb_iterations: int = 0
+    absorb_converged: bool = True
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "names", tuple(self.names))
@@ -266,6 +272,8 @@ class Result:
             "df_inference": self.df_inference,
             "lags": self.lags,
             "pretrend": None if self.pretrend is None else self.pretrend.to_dict(),
+            "absorb_iterations": self.absorb_iterations,
+            "absorb_converged": self.absorb_converged,
         }
 
     @classmethod
@@ -300,6 +308,8 @@ class Result:
             df_inference=int(data["df_inference"]),
             lags=data["lags"],
             pretrend=None if data["pretrend"] is None else WaldTest.from_dict(data["pretrend"]),
+            absorb_iterations=int(data.get("absorb_iterations", 0)),
+            absorb_converged=bool(data.get("absorb_converged", True)),
         )
 
     def summary(self) -> str:

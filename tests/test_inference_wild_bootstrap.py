@@ -32,13 +32,13 @@ def test_tstat_is_fits_and_pvalue_is_the_refit_one(panel):
     # the same test by brute force: impose x's coefficient = 0, refit each draw with models.fit
     restricted = fit(panel, Spec("y", ("z",), fixed_effects=("firm", "year"), cluster=("industry",)))
     from models.design import build_design
-    from models.fixed_effects import absorb
+    from models.fixed_effects import partial_out
 
-    design = build_design(panel, Spec("y", ("z",), fixed_effects=("firm", "year"), cluster=("industry",)))
-    y_abs, z_abs, _ = absorb(design)
+    within = partial_out(build_design(panel, Spec("y", ("z",), fixed_effects=("firm", "year"), cluster=("industry",))))
+    y_abs, z_abs = within.y, within.x
     resid = y_abs - z_abs @ restricted.params.to_numpy()
     fitted_part = y_abs - resid
-    x_abs = absorb(build_design(panel, Spec("x", ("z",), fixed_effects=("firm", "year"))))[0]
+    x_abs = partial_out(build_design(panel, Spec("x", ("z",), fixed_effects=("firm", "year")))).y
     tstats = []
     for w in _weights("rademacher", 999, 8, 5):
         star = pd.DataFrame({"y": fitted_part + resid * w[panel["industry"].to_numpy()], "x": x_abs, "z": z_abs[:, 0],

@@ -77,3 +77,35 @@ def test_levels_without_rows_are_ignored() -> None:
     x = np.array([1.0, 2.0, 3.0, 5.0, 0.0, 0.0])
     expected = dummy_residuals(x, dense(firm, year))
     assert np.abs(demean(x, [firm, year]).values - expected).max() < 1e-14
+
+
+def test_reuse_shares_the_preparation_and_the_columns(monkeypatch) -> None:
+    """Inside reuse_demeaning a model's columns are demeaned once; estimates equal those without reuse."""
+    import pandas as pd
+
+    from models import Spec, fit
+    from models import absorb
+
+    rng = np.random.default_rng(6)
+    data = pd.DataFrame({"firm": rng.integers(0, 40, 400), "year": rng.integers(0, 8, 400),
+                         "x": rng.normal(size=400), "z": rng.normal(size=400)})
+    data["y"] = data["x"] - data["z"] + rng.normal(size=400)
+    specs = [Spec("y", ("x",), fixed_effects=("firm", "year")), Spec("y", ("x", "z"), fixed_effects=("firm", "year"))]
+    alone = [fit(data, spec) for spec in specs]
+    prepared, demeaned = [], []
+    monkeypatch.setattr(absorb.Absorber, "__init__", _counting(absorb.Absorber.__init__, prepared))
+    monkeypatch.setattr(absorb.Absorber, "demean", _counting(absorb.Absorber.demean, demeaned))
+    with absorb.reuse_demeaning():
+        shared = [fit(data, spec) for spec in specs]
+    assert len(prepared) == 1
+    assert [args[1].shape[1] for args in demeaned] == [2, 1]  # y and x, then z only
+    for one, other in zip(alone, shared):
+        np.testing.assert_allclose(one.coef, other.coef, rtol=1e-13)
+        np.testing.assert_allclose(one.cov_matrix, other.cov_matrix, rtol=1e-12)
+
+
+def _counting(method, calls: list):
+    def wrapped(*args, **kwargs):
+        calls.append(args)
+        return method(*args, **kwargs)
+    return wrapped

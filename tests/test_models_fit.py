@@ -191,3 +191,35 @@ def test_two_way_covariance_is_never_negative():
     two_way = clustered(x, resid, np.array([[0.25]]), 3, (rows, cols))
     assert one_way[0, 0] > 0
     assert two_way[0, 0] == 0.0, "the raw CGM variance here is negative; its negative part is removed"
+
+
+@pytest.mark.parametrize("value", [1.0, 7.0, 0.0])
+def test_constant_and_zero_regressors_are_dropped_with_fixed_effects(wages, value):
+    """A constant (or all-zero) column is absorbed by the fixed effects: dropped, R² unchanged."""
+    plain = fit(wages, Spec("lwage", ("union", "married"), fixed_effects=("nr", "year")))
+    with pytest.warns(CollinearityWarning, match=r"Dropped collinear regressors: const$"):
+        result = fit(wages.assign(const=value), Spec("lwage", ("union", "const", "married"), fixed_effects=("nr", "year")))
+    assert result.names == ("union", "married")
+    assert result.dropped_collinear == ("const",)
+    assert result.rsquared_within == pytest.approx(plain.rsquared_within, rel=1e-12)
+    np.testing.assert_allclose(result.coef, plain.coef, rtol=1e-12)
+
+
+@pytest.mark.parametrize("column, value", [("y", np.inf), ("x", -np.inf), ("x", float("1e400"))])
+def test_infinite_values_name_the_column_and_rows(column, value):
+    data = pd.DataFrame({"g": [1, 1, 2, 2, 3], "x": [0.0, 1.0, 3.0, 1.0, 2.0], "y": [1.0, 2.0, 2.0, 0.5, 4.0]})
+    data.loc[[1, 3], column] = value
+    with pytest.raises(InputError) as info:
+        fit(data, Spec("y", "x", fixed_effects=("g",)), file="data.csv")
+    sign = "+" if value > 0 else "-"
+    assert info.value.message == (
+        f"data.csv: column '{column}': infinite value {sign}inf (rows 3, 5); "
+        "replace infinite values by numbers or leave them missing"
+    )
+
+
+def test_iterations_and_convergence_are_reported(wages):
+    result = fit(wages, Spec("lwage", ("union", "married"), fixed_effects=("nr", "year")))
+    assert (result.absorb_iterations, result.absorb_converged) == (0, True)  # ten years: solved directly
+    again = Result.from_dict(json.loads(json.dumps(result.to_dict())))
+    assert (again.absorb_iterations, again.absorb_converged) == (0, True)

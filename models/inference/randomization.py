@@ -27,7 +27,6 @@ where :math:`\ddot d` is the draw's absorbed indicator residualised on
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -36,8 +35,9 @@ import numpy as np
 import pandas as pd
 
 from data_schemas.errors import InputError
+from models.absorb import reuse_demeaning
 from models.design import Design, build_design, codes
-from models.fixed_effects import absorb
+from models.fixed_effects import absorb_columns, partial_out
 from models.names import did_you_mean
 from models.spec import Spec
 
@@ -175,6 +175,14 @@ def randomization_inference(
         if name not in data.columns:
             raise InputError("no such column", file=file, column=name,
                              fix=did_you_mean(name, [str(c) for c in data.columns]) or None)
+    with reuse_demeaning():
+        return _randomization_inference(data, spec, term, unit=unit, time=time, cohort=cohort, placebo=placebo,
+                                        strata=strata, years=years, draws=draws, seed=seed, file=file)
+
+
+def _randomization_inference(data: pd.DataFrame, spec: Spec, term: str, *, unit: str, time: str, cohort: str,
+                             placebo: str, strata: str | None, years: Sequence[int] | None, draws: int, seed: int,
+                             file: str | None) -> RandomizationResult:
     design = build_design(data, spec, file=file)
     rows = data.loc[design.index]
     timing = _Timing.from_rows(rows, term, unit=unit, time=time, cohort=cohort, strata=strata, file=file)
@@ -283,22 +291,17 @@ class _Statistic:
 
     def __init__(self, design: Design, position: int) -> None:
         self._design = design
-        self._y, x, retained = absorb(design)
-        self._others = x[:, [k for k, j in enumerate(retained) if j != position]]
+        within = partial_out(design)
+        self._y = within.y
+        self._others = within.x[:, [k for k, j in enumerate(within.kept) if j != position]]
 
     def coefficients(self, indicators: np.ndarray) -> np.ndarray:
         """The coefficient for each column of ``indicators`` (NaN where it is absorbed)."""
-        absorbed, kept = self._absorb(indicators)
-        out = np.full(indicators.shape[1], np.nan)
-        out[kept] = self.coefficients_of_absorbed(absorbed, indicators[:, kept])
-        return out
+        return self.coefficients_of_absorbed(self.absorbed_basis(indicators), indicators)
 
     def absorbed_basis(self, basis: np.ndarray) -> np.ndarray:
-        """Every column of ``basis`` absorbed (zero where the fixed effects absorb it entirely)."""
-        absorbed, kept = self._absorb(basis)
-        out = np.zeros_like(basis)
-        out[:, kept] = absorbed
-        return out
+        """Every column of ``basis`` with the fixed effects absorbed and the weights applied."""
+        return absorb_columns(self._design, basis, remember=False)[0]
 
     def coefficients_of_absorbed(self, absorbed: np.ndarray, indicators: np.ndarray) -> np.ndarray:
         """Coefficients from absorbed indicator columns (NaN where nothing is left of a column)."""
@@ -310,21 +313,3 @@ class _Statistic:
         out = np.full(absorbed.shape[1], np.nan)
         out[usable] = (absorbed[:, usable].T @ self._y) / sumsq[usable]
         return out
-
-    def _absorb(self, indicators: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Absorbed columns and their positions; columns dropped as collinear with others are redone alone.
-
-        The absorber drops columns that are linear combinations of the others
-        in the block (as repeated placebo assignments are), which says nothing
-        about a column on its own.
-        """
-        _, absorbed, retained = absorb(dataclasses.replace(self._design, x=indicators))
-        kept = np.asarray(retained, dtype=np.int64)
-        if indicators.shape[1] == 1 or len(kept) == indicators.shape[1]:
-            return absorbed, kept
-        columns, positions = [absorbed], [kept]
-        for j in np.setdiff1d(np.arange(indicators.shape[1]), kept):
-            alone, position = self._absorb(indicators[:, [j]])
-            columns.append(alone)
-            positions.append(position + j)
-        return np.hstack(columns), np.concatenate(positions)

@@ -1,6 +1,6 @@
 r"""Restricted wild cluster bootstrap (WCR) for one coefficient of a :class:`models.Spec`.
 
-The fixed effects are absorbed once (:func:`models.fixed_effects.absorb`); on
+The fixed effects are absorbed once (:func:`models.fixed_effects.partial_out`); on
 the absorbed design :math:`\tilde y, \tilde X` the null :math:`\beta_j = b`
 is imposed by regressing :math:`\tilde y - b\tilde x_j` on the other columns,
 giving restricted residuals :math:`u(b) = u_0 - b\,M\tilde x_j` (linear in b).
@@ -35,7 +35,7 @@ import pandas as pd
 from data_schemas.errors import InputError
 from models.covariance import group_sums
 from models.design import build_design
-from models.fixed_effects import absorb, fe_dof
+from models.fixed_effects import fe_dof, partial_out
 from models.spec import Spec
 
 #: Weight distributions of the draws.
@@ -142,10 +142,11 @@ def wild_cluster_bootstrap(
     if draws < 99 or not 0 < level < 1:
         raise InputError("use at least 99 draws and a level between 0 and 1")
     design = build_design(data, spec)
-    y, x, retained = absorb(design)
-    if spec.regressors.index(term) not in retained:
-        raise InputError(f"'{term}' is absorbed by the fixed effects", column=term)
-    j = retained.index(spec.regressors.index(term))
+    within = partial_out(design)
+    y, x = within.y, within.x
+    if spec.regressors.index(term) not in within.kept:
+        raise InputError(f"'{term}' is absorbed by the fixed effects or collinear with other regressors", column=term)
+    j = within.kept.index(spec.regressors.index(term))
     clusters = design.clusters[0]
     n_clusters = int(clusters.max()) + 1
     df_resid = len(y) - (x.shape[1] + fe_dof(design.fixed_effects, nested_in=design.clusters))

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from data_schemas.errors import InputError
+from models.absorb import reuse_demeaning
 from models.event_study import event_study, event_term, exposure_event_study
 from models.fixed_effects import fit
 from models.marginal import add_interactions, add_year_interactions
@@ -62,12 +63,13 @@ def run_study(study: Study, panel) -> StudyResults:
                         for test in study.wild_bootstrap}
     randomization_frames = {test.name: _test_frame(study, test, base, "randomization", test.columns)
                             for test in study.randomization}
-    models = {m.name: fit(frames[m.name], m.spec) for m in study.models}
-    event_studies = {e.name: _event_study(e, frames[e.name]) for e in study.event_studies}
-    marginal = {m.name: _marginal(m, frames[m.name]) for m in study.marginal}
-    staggered = {s.name: _staggered(study, s, frames[s.name]) for s in study.staggered}
-    wild_bootstrap = {t.name: _wild_bootstrap(study, t, bootstrap_frames[t.name]) for t in study.wild_bootstrap}
-    randomization = {t.name: _randomization(study, t, randomization_frames[t.name]) for t in study.randomization}
+    with reuse_demeaning():  # one preparation per sample and fixed effects serves every entry
+        models = {m.name: fit(frames[m.name], m.spec) for m in study.models}
+        event_studies = {e.name: _event_study(e, frames[e.name]) for e in study.event_studies}
+        marginal = {m.name: _marginal(m, frames[m.name]) for m in study.marginal}
+        staggered = {s.name: _staggered(study, s, frames[s.name]) for s in study.staggered}
+        wild_bootstrap = {t.name: _wild_bootstrap(study, t, bootstrap_frames[t.name]) for t in study.wild_bootstrap}
+        randomization = {t.name: _randomization(study, t, randomization_frames[t.name]) for t in study.randomization}
     results = {**models, **{k: v.result for k, v in event_studies.items()}, **{k: v.result for k, v in marginal.items()}}
     coverage = {
         "panel": _panel_coverage(base, study.sample),
