@@ -129,6 +129,8 @@ def regression_table(
         indicators.append(
             TextRow("Controls", tuple("Yes" if set(controls) & set(r.params.index) else "No" for r in results))
         )
+    if any(_is_poisson(r) for r in results):
+        indicators.insert(0, TextRow("Estimator", tuple("PPML" if _is_poisson(r) else "OLS" for r in results)))
     return Table(
         title=title,
         column_groups=_column_groups(results, labels),
@@ -143,10 +145,14 @@ def regression_table(
 
 def _statistics(results: Sequence, labels: Labels) -> tuple[StatisticRow, ...]:
     rows = [StatisticRow("Observations", tuple(r.nobs for r in results), "count")]
-    if any(r.fixed_effects for r in results):
-        rows.append(StatisticRow("Within R²", tuple(r.rsquared_within if r.fixed_effects else None for r in results)))
-    if any(not r.fixed_effects for r in results):
-        rows.append(StatisticRow("R²", tuple(None if r.fixed_effects else r.rsquared for r in results)))
+    linear = [r for r in results if not _is_poisson(r)]
+    if any(r.fixed_effects for r in linear):
+        rows.append(StatisticRow("Within R²", tuple(
+            r.rsquared_within if r.fixed_effects and not _is_poisson(r) else None for r in results)))
+    if any(not r.fixed_effects for r in linear):
+        rows.append(StatisticRow("R²", tuple(None if r.fixed_effects or _is_poisson(r) else r.rsquared for r in results)))
+    if len(linear) < len(results):
+        rows.append(StatisticRow("Pseudo R²", tuple(r.pseudo_rsquared if _is_poisson(r) else None for r in results)))
     rows.append(StatisticRow("Mean of dep. var.", tuple(r.depvar_mean for r in results)))
     cluster_vars: list[str] = []
     for result in results:
@@ -157,12 +163,25 @@ def _statistics(results: Sequence, labels: Labels) -> tuple[StatisticRow, ...]:
     return tuple(rows)
 
 
+def _is_poisson(result) -> bool:
+    return result.spec.family == "poisson"
+
+
 def _notes(results: Sequence, labels: Labels, sample_note: str | None, extra: Sequence[str]) -> tuple[str, ...]:
     notes: list[str] = []
     for note in dict.fromkeys(r.describe_vcov(lambda name: labels(name).lower()) for r in results):
         notes.append(note)
-    if any(r.fixed_effects for r in results):
+    if any(r.fixed_effects and not _is_poisson(r) for r in results):
         notes.append("Within R² is the R² of the regression on the fixed-effect-demeaned data.")
+    poisson = [(i, r) for i, r in enumerate(results, 1) if _is_poisson(r)]
+    if poisson:
+        notes.append("PPML: Poisson pseudo-maximum likelihood on the count; a coefficient b is a change of "
+                     "100·(exp(b) − 1) % in the expected count. Pseudo R² is McFadden's 1 − ℓ/ℓ₀ (ℓ₀: constant only).")
+        separated = [(i, r.n_separated + r.n_separated_regressors) for i, r in poisson
+                     if r.n_separated + r.n_separated_regressors]
+        if separated:
+            notes.append("Observations dropped as separated (fixed-effect groups with only zero outcomes, or "
+                         "perfectly predicted zeros): " + ", ".join(f"({i}) {n:,}" for i, n in separated) + ".")
     if sample_note:
         notes.append(sample_note)
     singletons = [(i, r.n_singletons) for i, r in enumerate(results, 1) if r.n_singletons]
