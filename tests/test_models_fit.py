@@ -223,3 +223,16 @@ def test_iterations_and_convergence_are_reported(wages):
     assert (result.absorb_iterations, result.absorb_converged) == (0, True)  # ten years: solved directly
     again = Result.from_dict(json.loads(json.dumps(result.to_dict())))
     assert (again.absorb_iterations, again.absorb_converged) == (0, True)
+
+
+def test_warns_when_the_absorption_does_not_converge(wages, monkeypatch):
+    from models import absorb
+    from models.fixed_effects import ConvergenceWarning
+
+    prepare = absorb.Absorber.__init__
+    monkeypatch.setattr(absorb.Absorber, "__init__",
+                        lambda self, codes, weights=None: prepare(self, codes, weights, tol=1e-15, max_iter=1, method="cg"))
+    unbalanced = wages.sample(frac=0.8, random_state=0)  # balanced years are solved in one step
+    with pytest.warns(ConvergenceWarning, match=r"not absorbed to the tolerance within 1 iterations"):
+        result = fit(unbalanced, Spec("lwage", ("union", "married"), fixed_effects=("nr", "year")))
+    assert (result.absorb_iterations, result.absorb_converged) == (1, False)

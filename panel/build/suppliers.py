@@ -26,11 +26,12 @@ def supplier_shares(suppliers: pd.DataFrame) -> pd.DataFrame:
         named_share=suppliers["purchase_share"].where(~suppliers["is_masked"].astype(bool)),
     )
     rows["foreign_share"] = rows["named_share"].where(rows["is_foreign"].fillna(False).astype(bool), 0.0)
+    rows["is_named"] = (~rows["is_masked"].astype(bool)).astype("int64")
     grouped = rows.groupby(["firm_id", "year"], sort=True)
     out = grouped.agg(
         named=("named_share", "sum"),
         foreign=("foreign_share", "sum"),
-        n_named=("is_masked", lambda m: int((~m.astype(bool)).sum())),
+        n_named=("is_named", "sum"),
         top5_purchase_share=("purchase_share", "sum"),
     ).reset_index()
     # the two sums are rounded separately: an all-foreign year can come out a hair above 1
