@@ -58,7 +58,13 @@ def hc1(x: np.ndarray, resid: np.ndarray, bread: np.ndarray, df_resid: int) -> n
 
 
 def clustered(
-    x: np.ndarray, resid: np.ndarray, bread: np.ndarray, df_resid: int, clusters: tuple[np.ndarray, ...]
+    x: np.ndarray,
+    resid: np.ndarray,
+    bread: np.ndarray,
+    df_resid: int,
+    clusters: tuple[np.ndarray, ...],
+    *,
+    nobs: int | None = None,
 ) -> np.ndarray:
     """One- or two-way CRV1 covariance (two-way by Cameron–Gelbach–Miller).
 
@@ -70,8 +76,12 @@ def clustered(
         :math:`n - K`, with fixed effects nested in a cluster not counted in K.
     clusters : tuple of ndarray
         Integer codes of one or two cluster variables.
+    nobs : int, optional
+        Observations in the small-sample factor when the rows of ``x`` are
+        cells of several observations (``resid`` then holds each cell's
+        residual sum); the rows of ``x`` by default.
     """
-    n = x.shape[0]
+    n = x.shape[0] if nobs is None else nobs
     scores = x * resid[:, None]
 
     def meat(groups: np.ndarray) -> np.ndarray:

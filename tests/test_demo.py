@@ -26,7 +26,8 @@ from scripts.cli import main
 N_FIRMS = 200
 CSV_FILES = sorted(file_name(name) for name in LAYOUTS)
 IMPORT_FILES = ["README_SIMULATED.txt", "customs_imports.csv", "gdp.csv", "imports_truth.json"]
-ALL_FILES = sorted([*CSV_FILES, "ground_truth.json", "README.txt", *IMPORT_FILES])
+TRANSACTION_FILES = ["customs_transactions.csv", "customs_transactions_truth.json"]
+ALL_FILES = sorted([*CSV_FILES, "ground_truth.json", "README.txt", *IMPORT_FILES, *TRANSACTION_FILES])
 
 
 @pytest.fixture(scope="module")

@@ -63,6 +63,9 @@ def write_layout(folder, layout: Layout, rows, name=None):
 def demo_folder(tmp_path):
     for table, rows in DEMO_ROWS.items():
         write_layout(tmp_path, LAYOUTS[table], rows)
+    (tmp_path / "customs_transactions.csv").write_text(
+        "Stkcd,hs8,month,value_usd,origin\n000001,85423100,201903,100,US\n", encoding="utf-8"
+    )
     return tmp_path
 
 
@@ -72,7 +75,7 @@ def test_demo_file_names_load_without_configuration(demo_folder):
         [
             "TRD_Co.csv", "STK_LISTEDCOINFOANL.csv", "FS_Combas.csv", "FS_Comins.csv", "FI_T10.csv",
             "subsidies.csv", "CNRDS_PatentApply.csv", "patent_records.csv", "top5_suppliers.csv",
-            "entity_list_events.csv", "huawei_suppliers.csv", "designations.csv",
+            "entity_list_events.csv", "huawei_suppliers.csv", "designations.csv", "customs_transactions.csv",
         ]
     )
     tables = load_folder(demo_folder)

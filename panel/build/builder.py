@@ -13,6 +13,7 @@ from data_schemas.panel import firm_panel as panel_schema
 from panel.build.derived import add_growth_and_lags, add_ratios
 from panel.build.drop_log import DropLog
 from panel.build.filters import apply_filters, winsorize
+from panel.build.imports import attach_import_shares
 from panel.build.firms import attach_firm_attributes, industry_classification
 from panel.build.options import WINSORIZED_VARIABLES, BuildOptions
 from panel.build.patents import application_counts, attach_patents
@@ -107,6 +108,7 @@ def _merge_sources(
     else:
         panel = panel.assign(foreign_supplier_share=np.nan, supplier_coverage=np.int8(0), top5_purchase_share=np.nan)
         pre = pd.Series(dtype=float, name="foreign_share_pre", index=pd.Index([], name="firm_id", dtype=str))
+    panel = attach_import_shares(panel, tables.get("import_shares"))
     return attach_treatment(
         panel, tables.get("sanctions"), tables.get("huawei_suppliers"), tables.get("designations"), pre, options
     )

@@ -19,6 +19,7 @@ import pandas as pd
 
 from data_schemas.errors import InputError
 from panel.files import atomic_directory
+from panel.demo.customs_transactions import write_customs_transactions
 from panel.demo.financials import BALANCE_COLUMNS, INCOME_COLUMNS, simulate_financials
 from panel.demo.firms import (
     annual_info_table,
@@ -257,6 +258,9 @@ def write_demo(out_dir: str | Path, *, seed: int = 0, n_firms: int = 4000, force
     with atomic_directory(out_dir, force=True) as folder:  # check_target has refused what may not be replaced
         written = write_files(data, folder)
         for path in write_imports_demo(folder, seed=seed).values():
+            written.append(WrittenFile(path.name, _data_rows(path), path.stat().st_size))
+        groups, cutoff = data.truth["groups"], data.truth["params"]["cutoff_year"]
+        for path in write_customs_transactions(folder, seed, data.tables["company"]["firm_id"], set(groups["exposed"]), cutoff):
             written.append(WrittenFile(path.name, _data_rows(path), path.stat().st_size))
     return written
 

@@ -66,6 +66,8 @@ import pandas as pd
 
 from data_schemas.errors import InputError
 from data_schemas.raw import RAW_SCHEMAS
+from panel.engines import Engine
+from panel.sources.customs_transactions import aggregate_customs_transactions
 from panel.sources.formats import LAYOUTS
 from panel.sources.generic import read_mapped
 from panel.sources.patents import PatentAggregates, aggregate_patent_records
@@ -77,6 +79,8 @@ from panel.sources.validate import check_unique
 from panel.sources.vendor import read_export
 
 REQUIRED_TABLES = ("company", "balance_sheet", "income_statement")
+#: file stem of firm-level customs transactions (read in one engine pass into ``import_shares``)
+TRANSACTIONS_STEM = "customs_transactions"
 CONFIG_NAME = "sources.toml"
 _ENTRY_KEYS = {
     "file": "a path or a list of paths",
@@ -119,6 +123,9 @@ class RawTables(Mapping):
         Required tables.
     annual_info, market_value, subsidies, patent_counts, patent_firm_year, semiconductor_share, suppliers, sanctions, huawei_suppliers, designations : pandas.DataFrame or None
         Optional tables.
+    import_shares : pandas.DataFrame or None
+        Firm-year imports and shares from the US and its allies, from
+        firm-level customs transactions (``customs_transactions*`` files).
     provenance : mapping of str to tuple of FileRecord
         For each table read, its files.
     """
@@ -136,6 +143,7 @@ class RawTables(Mapping):
     sanctions: pd.DataFrame | None = None
     huawei_suppliers: pd.DataFrame | None = None
     designations: pd.DataFrame | None = None
+    import_shares: pd.DataFrame | None = None
     provenance: Mapping[str, tuple[FileRecord, ...]] = field(default_factory=dict)
 
     def __getitem__(self, name: str) -> pd.DataFrame | None:
@@ -154,7 +162,7 @@ TABLE_NAMES: tuple[str, ...] = tuple(f.name for f in fields(RawTables) if f.name
 
 
 def load_folder(
-    path: str | Path, config: str | Path | Mapping | None = None, *, cutoff_year: int = 2019
+    path: str | Path, config: str | Path | Mapping | None = None, *, cutoff_year: int = 2019, engine: Engine | None = None
 ) -> RawTables:
     """Read every raw table of a folder.
 
@@ -167,6 +175,8 @@ def load_folder(
         parsed content (paths then relative to ``path``).
     cutoff_year : int
         Patents applied for before this year count for the semiconductor share.
+    engine : Engine, optional
+        The engine that aggregates patent-level records (:mod:`panel.engines`; DuckDB by default).
 
     Returns
     -------
@@ -190,13 +200,17 @@ def load_folder(
         if not files and "source" not in entry:
             continue
         if name == "patent_records":
-            aggregates = _patent_aggregates(files, cutoff_year)
+            aggregates = _patent_aggregates(files, cutoff_year, engine)
             tables["patent_firm_year"] = aggregates.firm_year
             tables["semiconductor_share"] = aggregates.semiconductor_share
             provenance["patent_firm_year"] = provenance["semiconductor_share"] = _records(files)
             continue
         tables[name], used = _read_table(name, entry, files, base)
         provenance[name] = _records(used)
+    transactions = discover(folder, TRANSACTIONS_STEM)
+    if transactions:
+        tables["import_shares"] = aggregate_customs_transactions(transactions, engine=engine).firm_year
+        provenance["import_shares"] = _records(transactions)
     missing = [name for name in REQUIRED_TABLES if tables.get(name) is None]
     if missing:
         looked_for = ", ".join(f"{LAYOUTS[name].file_stem}.csv/.xlsx" for name in missing)
@@ -308,13 +322,13 @@ def _bundled(name: str) -> Path:
     return Path(str(resources.files("panel").joinpath("reference", name)))
 
 
-def _patent_aggregates(files: list[Path], cutoff_year: int) -> PatentAggregates:
+def _patent_aggregates(files: list[Path], cutoff_year: int, engine: Engine | None) -> PatentAggregates:
     if len(files) > 1:
         raise InputError(
             "several patent-record files: " + ", ".join(f.name for f in files),
             fix=f"combine them into one file, or name one under [patent_records] in {CONFIG_NAME}",
         )
-    return aggregate_patent_records(files[0], cutoff_year=cutoff_year)
+    return aggregate_patent_records(files[0], cutoff_year=cutoff_year, engine=engine)
 
 
 def _concat(name: str, frames: list[pd.DataFrame], files: list[Path]) -> pd.DataFrame:

@@ -22,8 +22,12 @@ import click
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the demo (with --demo).")
 @click.option("--firms", type=int, default=4000, show_default=True, help="Number of demo firms (with --demo).")
 @click.option("--force", is_flag=True, help="Overwrite an existing panel file.")
+@click.option("--engine", type=click.Choice(["duckdb", "spark"]), default="duckdb", show_default=True,
+              help="Engine that aggregates patent-level records (spark needs the [spark] extra and Java).")
+@click.option("--spark-master", default="local[*]", show_default=True,
+              help="Spark master with --engine spark: local[*] or a cluster URL (spark://host:7077, yarn).")
 def command(data_dir: Path | None, demo: bool, out: Path, sample: str, cutoff_year: int, sanction_date: str,
-            winsorize: str, seed: int, firms: int, force: bool) -> None:
+            winsorize: str, seed: int, firms: int, force: bool, engine: str, spark_master: str) -> None:
     """Build the firm-year panel from raw files.
 
     Reads every raw table found in the folder, applies the standard filters
@@ -37,11 +41,13 @@ def command(data_dir: Path | None, demo: bool, out: Path, sample: str, cutoff_ye
       chokepoint build --demo --out demo_panel.parquet
       chokepoint build --data csmar_exports --sample high_tech --winsorize by_year
       chokepoint build --data csmar_exports --sample my_firms.csv --out mine.parquet
+      chokepoint build --data cnipa --engine spark --spark-master spark://head:7077
     """
     if demo == (data_dir is not None):
         raise click.UsageError("give exactly one of --data DIR or --demo")
     from panel.build.builder import build_panel
     from panel.build.options import BuildOptions
+    from panel.engines import get_engine
     from panel.files import refuse_existing
     from panel.firm_panel import companion_paths
     from panel.samples import select_sample
@@ -49,15 +55,18 @@ def command(data_dir: Path | None, demo: bool, out: Path, sample: str, cutoff_ye
 
     refuse_existing(companion_paths(out).values(), force=force)
     options = BuildOptions(cutoff_year=cutoff_year, sanction_date=sanction_date, winsorize=winsorize)
+    records_engine = get_engine(engine, **({"master": spark_master} if engine == "spark" else {}))
     if demo:
         import tempfile
 
         from panel.demo import simulate
 
         with tempfile.TemporaryDirectory(prefix="chokepoint-demo-") as tmp:
-            raw = load_folder(simulate(Path(tmp) / "demo", seed=seed, n_firms=firms), cutoff_year=cutoff_year)
+            raw = load_folder(
+                simulate(Path(tmp) / "demo", seed=seed, n_firms=firms), cutoff_year=cutoff_year, engine=records_engine
+            )
     else:
-        raw = load_folder(data_dir, cutoff_year=cutoff_year)
+        raw = load_folder(data_dir, cutoff_year=cutoff_year, engine=records_engine)
     panel = select_sample(build_panel(raw, options), sample)
     paths = panel.save(out, force=force)
     dropped = panel.drop_log.groupby(["stage", "reason"], sort=False).size()

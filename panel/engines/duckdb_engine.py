@@ -1,0 +1,233 @@
+"""The DuckDB engine: one streaming pass over the files as they are, within a memory limit.
+
+DuckDB reads CSV and Parquet parts in place (no copy into a table), runs the
+record table's single aggregate query with a memory limit and spills what
+does not fit (hash tables of the aggregate) to a scratch folder, which is
+removed when the run ends, fails or is interrupted (Ctrl-C).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+import pandas as pd
+
+from data_schemas.errors import InputError
+from panel.engines.compress import CompressedData, compression_sql
+from panel.engines.inputs import RecordInput, resolve_input
+from panel.engines.records import Aggregation, BadRows, RecordTable, check_share, enforce_bad_share
+
+#: rows of each failed check whose line numbers are reported
+LINES_SHOWN = 5
+_DATE_TYPES = ("DATE", "TIMESTAMP")
+
+
+class DuckDBEngine:
+    """Aggregate record files with DuckDB on this machine.
+
+    Parameters
+    ----------
+    memory_limit : str
+        DuckDB's memory limit (``"2GB"``, ``"500MB"``); what exceeds it spills to disk.
+    threads : int, optional
+        Worker threads (DuckDB's default: all cores).
+    scratch_root : str or Path, optional
+        Where the scratch folder (spill files, transcoded CSV) is made; the
+        system temporary folder by default.
+    """
+
+    name = "duckdb"
+
+    def __init__(
+        self, *, memory_limit: str = "2GB", threads: int | None = None, scratch_root: str | Path | None = None
+    ) -> None:
+        self.memory_limit = memory_limit
+        self.threads = threads
+        self.scratch_root = None if scratch_root is None else Path(scratch_root)
+
+    # -- dialect -------------------------------------------------------------------------------
+    def full_match(self, text: str, pattern: str) -> str:
+        return f"regexp_full_match({text}, '{pattern}')"
+
+    def to_date(self, text: str) -> str:
+        return f"coalesce(try_cast({text} AS DATE), CAST(try_strptime({text}, '%Y%m%d') AS DATE))"
+
+    def to_double(self, text: str) -> str:
+        return f"try_cast({text} AS DOUBLE)"
+
+    def grouping_id(self, columns: list[str]) -> str:
+        return f"GROUPING({', '.join(columns)})"
+
+    def quote(self, name: str) -> str:
+        return '"' + name.replace('"', '""') + '"'
+
+    # -- runs ----------------------------------------------------------------------------------
+    def connect(self, scratch: Path):
+        """A DuckDB connection with the memory limit and ``scratch`` as its spill folder."""
+        import duckdb
+
+        con = duckdb.connect()
+        con.execute("SET enable_progress_bar = false")
+        con.execute(f"SET memory_limit = '{self.memory_limit}'")
+        con.execute(f"SET temp_directory = '{_quote(scratch / 'spill')}'")
+        con.execute("SET preserve_insertion_order = false")
+        if self.threads is not None:
+            con.execute(f"SET threads = {int(self.threads)}")
+        return con
+
+    def aggregate(
+        self,
+        table: RecordTable,
+        location: str | Path,
+        *,
+        params: Mapping[str, int] | None = None,
+        max_bad_share: float = 0.0,
+    ) -> Aggregation:
+        """Run ``table``'s aggregates over the files at ``location`` in one pass.
+
+        Parameters
+        ----------
+        table : RecordTable
+            What to compute.
+        location : str or Path
+            A CSV/Parquet file, a folder of parts or a glob.
+        params : mapping, optional
+            Integer parameters of the measures (e.g. ``cutoff_year``).
+        max_bad_share : float
+            Largest tolerated share of bad rows (left out and reported); above it the run stops.
+
+        Returns
+        -------
+        Aggregation
+
+        Raises
+        ------
+        InputError
+            An unreadable part, a missing column, or too many bad rows.
+        """
+        import duckdb
+
+        share = check_share(max_bad_share)
+        with tempfile.TemporaryDirectory(prefix="chokepoint-", dir=self.scratch_root) as scratch:
+            records = resolve_input(location, Path(scratch))
+            with self.connect(Path(scratch)) as con:
+                source = _source_sql(records)
+                header = _header(con, source, records)
+                found = table.match_columns(header, records.label, self)
+                sql = table.summary_sql(self, found, source, dict(params or {}))
+                try:
+                    summary = con.execute(sql).df()
+                except duckdb.Error as exc:
+                    raise _read_error(exc, records) from None
+                outputs, counts = table.split_summary(summary)
+                n_rows = sum(counts.values())
+                bad = [
+                    self._bad_rows(con, table, records, found, check, counts[check.reason])
+                    for check in table.checks
+                    if counts.get(check.reason)
+                ]
+        return Aggregation(outputs=outputs, n_rows=n_rows, bad=enforce_bad_share(bad, n_rows, share), engine=self.name)
+
+    def compress(self, data: str | Path | pd.DataFrame, keys: list[str], outcome: str) -> CompressedData:
+        """Compress records to cells of ``keys`` (count, outcome mean and variance) in one pass.
+
+        Parameters
+        ----------
+        data : str, Path or pandas.DataFrame
+            A CSV/Parquet file, folder of parts or glob, or a DataFrame.
+        keys : list of str
+            Regressors, fixed effects and cluster variables (each constant within a cell).
+        outcome : str
+            The outcome column.
+
+        Returns
+        -------
+        CompressedData
+        """
+        with tempfile.TemporaryDirectory(prefix="chokepoint-", dir=self.scratch_root) as scratch:
+            with self.connect(Path(scratch)) as con:
+                if isinstance(data, pd.DataFrame):
+                    con.register("chokepoint_records", data)
+                    source, label = "chokepoint_records", "the data"
+                else:
+                    records = resolve_input(data, Path(scratch))
+                    source, label = _source_sql(records, typed=True), records.label
+                columns = {row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()}
+                missing = [c for c in [*keys, outcome] if c not in columns]
+                if missing:
+                    raise InputError(
+                        "column(s) not found: " + ", ".join(missing), file=label, fix="check the model's variable names"
+                    )
+                frame = con.execute(compression_sql(self.quote, source, keys, outcome)).df()
+        return CompressedData.from_query(frame, keys, outcome, self.name)
+
+    def _bad_rows(self, con, table: RecordTable, records: RecordInput, found, check, count: int) -> BadRows:
+        """The first few lines failing ``check``: part by part, each scan stopping at the fifth."""
+        typed = table.typed(self, found)
+        for part, original in zip(records.files, records.originals):
+            one = RecordInput(records.label, (part,), records.format, (original,))
+            numbered = _numbered_source_sql(one)
+            rows = con.execute(
+                f"""SELECT _line, {check.shown} FROM (
+                        SELECT _line, *, {table.bad_reason_sql()} AS _bad
+                        FROM (SELECT _line, {typed} FROM {numbered})
+                    ) WHERE _bad = '{check.reason}' LIMIT {LINES_SHOWN}"""
+            ).fetchall()
+            if rows:
+                lines = tuple(sorted(int(line) + records.first_line - 1 for line, _ in rows))
+                example = next((cell for line, cell in sorted(rows)), None)
+                return BadRows(check, count, str(original), lines, None if example is None else str(example))
+        return BadRows(check, count, records.label, (), None)
+
+
+def _quote(path: Path | str) -> str:
+    return str(path).replace("'", "''")
+
+
+def _file_list(records: RecordInput) -> str:
+    return "[" + ", ".join(f"'{_quote(p)}'" for p in records.files) + "]"
+
+
+def _source_sql(records: RecordInput, *, typed: bool = False) -> str:
+    """The DuckDB table function reading every part (CSV cells as text unless ``typed``)."""
+    if records.format == "parquet":
+        return f"read_parquet({_file_list(records)}, union_by_name = true)"
+    return (
+        f"read_csv({_file_list(records)}, header = true, all_varchar = {str(not typed).lower()}, union_by_name = true)"
+    )
+
+
+def _numbered_source_sql(records: RecordInput) -> str:
+    """One part with a 1-based record number ``_line`` (in file order)."""
+    if records.format == "parquet":
+        return (
+            f"(SELECT file_row_number + 1 AS _line, * FROM read_parquet({_file_list(records)}, file_row_number = true))"
+        )
+    return f"(SELECT row_number() OVER () AS _line, * FROM read_csv({_file_list(records)}, header = true, all_varchar = true))"
+
+
+def _header(con, source: str, records: RecordInput) -> dict[str, str]:
+    """The columns of the parts and their kinds (``"date"`` or ``"text"``)."""
+    import duckdb
+
+    try:
+        described = con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
+    except duckdb.Error as exc:
+        raise _read_error(exc, records) from None
+    return {name: "date" if str(kind).startswith(_DATE_TYPES) else "text" for name, kind, *_ in described}
+
+
+def _read_error(exc: Exception, records: RecordInput) -> InputError:
+    """An engine error while reading, naming the part file when the message does."""
+    text = str(exc)
+    part = next((orig for p, orig in zip(records.files, records.originals) if str(p) in text), None)
+    if part is None and len(records.files) == 1:
+        part = records.originals[0]
+    detail = text.splitlines()[0][:200]
+    return InputError(
+        f"not a readable CSV/Parquet file ({detail})",
+        file=part if part is not None else records.label,
+        fix="re-export the records as CSV or Parquet",
+    )
