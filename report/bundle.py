@@ -4,10 +4,12 @@ A bundle is a folder ``results/<study>/<run>/``::
 
     tables/<name>.tex             LaTeX fragment for \\input (booktabs, threeparttable)
     tables/<name>.standalone.tex  the same table as a complete document (pdflatex)
-    tables/<name>.md|.html|.csv   other requested formats
+    tables/<name>.md|.html|.csv|.docx   other requested formats
     figures/<name>.pdf|.png
     results.json                  estimates and tables as numbers (re-render without re-estimating)
-    manifest.json                 study, sample, input file hashes, package versions, seed, command
+    manifest.json                 study, sample, input file hashes, package versions, seed, command,
+                                  the SHA-256 of results.json
+    index.html                    the run's page (report.page): every table and figure, offline
 
 It is written into a temporary folder and renamed into place, so a failed run
 leaves nothing behind and an earlier run is replaced only when asked.
@@ -23,13 +25,15 @@ from typing import Any
 
 from data_schemas.errors import InputError
 from panel.files import atomic_directory
+from report.page.content import PAGE_KEY, RESULTS_HASH_KEY, page_block, sha256_text
+from report.page.study import PAGE_FILE, study_page
 from report.render import FORMATS, render
 from report.style import Style
 from report.table import Table
 
 RESULTS_FILE = "results.json"
 MANIFEST_FILE = "manifest.json"
-TABLE_FORMATS = ("latex", "md", "html", "csv")
+TABLE_FORMATS = ("latex", "md", "html", "csv", "docx")
 
 
 @dataclass(frozen=True)
@@ -42,17 +46,25 @@ class BundleContent:
         Tables by file stem.
     figures : mapping of str to callable
         Figure name -> function that draws it to a given stem (without suffix)
-        and returns the files written.
+        and returns the files written; a :class:`report.page.content.Figure`
+        also gives the caption shown on the page.
     results : dict
         The study's estimates in JSON-able form.
     manifest : dict
         Provenance of the run.
+    title, description : str
+        What the study is, for the page.
+    warnings : tuple of str
+        Warnings raised while the study ran, for the page.
     """
 
     tables: Mapping[str, Table]
     figures: Mapping[str, Callable[[Path], list[Path]]] = field(default_factory=dict)
     results: dict[str, Any] = field(default_factory=dict)
     manifest: dict[str, Any] = field(default_factory=dict)
+    title: str = ""
+    description: str = ""
+    warnings: tuple[str, ...] = ()
 
 
 def parse_formats(text: str | Sequence[str]) -> tuple[str, ...]:
@@ -66,10 +78,15 @@ def parse_formats(text: str | Sequence[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
-def table_files(table: Table, formats: Sequence[str], style: Style) -> dict[str, str]:
-    """File name -> text of ``table`` in every requested format (LaTeX also standalone)."""
-    files = {}
+def table_files(table: Table, formats: Sequence[str], style: Style) -> dict[str, str | bytes]:
+    """File name -> text (bytes for Word) of ``table`` in every requested format (LaTeX also standalone)."""
+    files: dict[str, str | bytes] = {}
     for fmt in formats:
+        if fmt == "docx":
+            from report.docx import render_docx
+
+            files[f"{table.label}.docx"] = render_docx(table, style)
+            continue
         files[f"{table.label}{FORMATS[fmt]}"] = render(table, fmt, style=style)
         if fmt == "latex":
             files[f"{table.label}.standalone.tex"] = render(table, fmt, style=style, standalone=True)
@@ -91,24 +108,33 @@ def write_bundle(
         (folder / "tables").mkdir()
         for table in content.tables.values():
             for name, text in table_files(table, formats, style).items():
-                (folder / "tables" / name).write_text(text, encoding="utf-8")
+                (folder / "tables" / name).write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+        figure_files = {}
         if content.figures:
             (folder / "figures").mkdir()
             for name, draw in content.figures.items():
-                draw(folder / "figures" / name)
+                figure_files[name] = [p.relative_to(folder).as_posix() for p in draw(folder / "figures" / name)]
         stored = {
             "results": content.results,
             "tables": {name: table.to_dict() for name, table in content.tables.items()},
             "rendering": {"formats": list(formats), "stars": list(style.stars), "second_row": style.second_row,
-                          "digits": style.digits},
+                          "digits": style.digits, "numbers": style.numbers},
+            PAGE_KEY: page_block(title=content.title, description=content.description, figures=content.figures,
+                                 figure_files=figure_files, warnings=content.warnings),
         }
-        _write_json(folder / RESULTS_FILE, stored)
-        _write_json(folder / MANIFEST_FILE, content.manifest)
+        results_text = _write_json(folder / RESULTS_FILE, stored)
+        manifest_text = _write_json(folder / MANIFEST_FILE,
+                                    {**content.manifest, RESULTS_HASH_KEY: sha256_text(results_text)})
+        page = study_page(json.loads(results_text), json.loads(manifest_text))
+        (folder / PAGE_FILE).write_bytes(page.encode("utf-8"))
     return target
 
 
-def _write_json(path: Path, data: Any) -> None:
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
+def _write_json(path: Path, data: Any) -> str:
+    """Write ``data`` as JSON and return the text written."""
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
+    path.write_bytes(text.encode("utf-8"))
+    return text
 
 
 def read_bundle_tables(bundle: str | Path) -> dict[str, Table]:

@@ -21,7 +21,7 @@ def render(grid: Grid) -> str:
         head.append(f"<tr><th></th>{_cells('th', grid.column_numbers)}</tr>")
     body, previous = [], None
     for row in grid.rows:
-        section = "body" if row.kind in ("panel", "coef", "second") else row.kind
+        section = row.section
         if section != previous:
             if previous is not None:
                 body.append("</tbody>")

@@ -68,3 +68,15 @@ def build_manifest(
         "platform": platform.platform(),
         "packages": package_versions(),
     }
+
+
+def drop_summary(drop_log) -> list[dict[str, Any]]:
+    """Rows dropped while building a panel, counted by stage and reason (in the log's order).
+
+    Parameters
+    ----------
+    drop_log : pandas.DataFrame
+        The panel's drop log (columns ``stage`` and ``reason`` among others).
+    """
+    counts = drop_log.groupby(["stage", "reason"], sort=False).size()
+    return [{"stage": str(stage), "reason": str(reason), "rows": int(rows)} for (stage, reason), rows in counts.items()]

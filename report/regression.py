@@ -6,31 +6,57 @@ Only the results' public surface is read: fixed-effect rows come from
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 
 from data_schemas.codebook import label as codebook_label
 from data_schemas.errors import InputError
-from report.table import CoefficientRow, Estimate, Panel, StatisticRow, Table, TextRow
+from models.names import did_you_mean
+from report.table import CoefficientRow, Estimate, Panel, StatisticKind, StatisticRow, Table, TextRow
+
+
+def compile_pattern(pattern: str, option: str) -> re.Pattern:
+    """A name pattern of ``keep``, ``drop``, ``order`` or ``rename``: a regular expression the whole name must match.
+
+    Raises
+    ------
+    InputError
+        If ``pattern`` is not a valid regular expression.
+    """
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        raise InputError(f"{option} pattern {pattern!r} is not a regular expression ({exc})",
+                         fix=r"e.g. 'event_.*' or '^(size|leverage)$'") from None
 
 
 class Labels:
     """One label dictionary for variables, fixed effects and clusters.
 
-    Codebook labels by default; ``rename`` overrides them.
+    Codebook labels by default; ``rename`` overrides them, by exact name
+    first, then by pattern.
 
     Parameters
     ----------
     rename : mapping of str to str, optional
         Name -> label.
+    patterns : mapping of str to str, optional
+        Regular expression matching a whole name -> label, which may refer to
+        the expression's groups (``{"event_(-?\\d+)": "Year \\1"}``).
     """
 
-    def __init__(self, rename: Mapping[str, str] | None = None) -> None:
+    def __init__(self, rename: Mapping[str, str] | None = None, patterns: Mapping[str, str] | None = None) -> None:
         self.rename = dict(rename or {})
+        self.patterns = [(compile_pattern(p, "rename"), label) for p, label in (patterns or {}).items()]
 
     def __call__(self, name: str) -> str:
         """The label of a variable; an interaction ``a:b`` reads "label(a) × label(b)"."""
         if name in self.rename:
             return self.rename[name]
+        for pattern, label in self.patterns:
+            match = pattern.fullmatch(name)
+            if match:
+                return match.expand(label)
         if ":" in name:
             return " × ".join(self(part) for part in name.split(":"))
         return codebook_label(name)
@@ -40,18 +66,65 @@ class Labels:
         return self.rename.get(name, f"{codebook_label(name)} FE")
 
 
-def _terms(results: Sequence, keep: Sequence[str] | None, drop: Sequence[str], order: Sequence[str]) -> list[str]:
+def _terms(results: Sequence, keep: Sequence[str] | None, drop: Sequence[str], order: Sequence[str],
+           controls: Sequence[str] = ()) -> list[str]:
+    """The coefficients shown: ``keep``, ``drop`` and ``order`` are patterns (:func:`compile_pattern`); controls are exact names."""
     seen: list[str] = []
     for result in results:
         seen += [name for name in result.params.index if name not in seen]
     if keep is not None:
-        unknown = [k for k in keep if k not in seen]
+        patterns = [compile_pattern(k, "keep") for k in keep]
+        unknown = [p.pattern for p in patterns if not any(p.fullmatch(name) for name in seen)]
         if unknown:
             raise InputError(f"keep names {unknown[0]!r}, which no model estimates", fix=f"choose from {', '.join(seen)}")
-        seen = [name for name in seen if name in keep]
-    seen = [name for name in seen if name not in drop]
-    first = [name for name in order if name in seen]
+        seen = [name for name in seen if any(p.fullmatch(name) for p in patterns)]
+    dropped = [compile_pattern(d, "drop") for d in drop]
+    seen = [name for name in seen if name not in controls and not any(p.fullmatch(name) for p in dropped)]
+    first: list[str] = []
+    for pattern in (compile_pattern(o, "order") for o in order):
+        first += [name for name in seen if pattern.fullmatch(name) and name not in first]
     return first + [name for name in seen if name not in first]
+
+
+def _fe_statistics(results: Sequence) -> list[str]:
+    """The statistics shown by default: observations, within R² and/or R² (pseudo-R² of Poisson columns),
+    mean of the outcome, clusters."""
+    names = ["nobs"]
+    linear = [r for r in results if not _is_poisson(r)]
+    if any(r.fixed_effects for r in linear):
+        names.append("r2_within")
+    if any(not r.fixed_effects for r in linear):
+        names.append("r2")
+    if len(linear) < len(results):
+        names.append("pseudo_r2")
+    return [*names, "depvar_mean", "clusters"]
+
+
+def _is_poisson(result) -> bool:
+    """Whether a column is a Poisson (PPML) model, which has a pseudo-R² and no least-squares R²."""
+    return result.spec.family == "poisson"
+
+
+#: statistic name -> (row label, kind, value of a result); ``r2`` without ``r2_within`` shows every column's R²
+STATISTICS: dict[str, tuple[str, StatisticKind, Callable]] = {
+    "nobs": ("Observations", "count", lambda r: r.nobs),
+    "r2": ("R²", "ratio", lambda r: None if _is_poisson(r) else r.rsquared),
+    "r2_within": ("Within R²", "ratio", lambda r: r.rsquared_within if r.fixed_effects and not _is_poisson(r) else None),
+    "pseudo_r2": ("Pseudo R²", "ratio", lambda r: r.pseudo_rsquared if _is_poisson(r) else None),
+    "depvar_mean": ("Mean of dep. var.", "ratio", lambda r: r.depvar_mean),
+    "singletons": ("Singletons dropped", "count", lambda r: r.n_singletons),
+    "pretrend_p": ("Pre-trend p-value", "ratio", lambda r: r.pretrend.pvalue if r.pretrend is not None else None),
+}
+#: every name a table may ask for (``clusters`` gives one row per cluster variable)
+STATISTIC_NAMES = (*STATISTICS, "clusters")
+
+
+def check_statistics(names: Sequence[str]) -> None:
+    """Raise for a statistic name not in :data:`STATISTIC_NAMES`."""
+    for name in names:
+        if name not in STATISTIC_NAMES:
+            raise InputError(f"unknown statistic {name!r}",
+                             fix=did_you_mean(name, STATISTIC_NAMES) or f"choose from {', '.join(STATISTIC_NAMES)}")
 
 
 def _estimate(result, term: str) -> Estimate | None:
@@ -91,6 +164,8 @@ def regression_table(
     sample_note: str | None = None,
     column_titles: Sequence[str] = (),
     extra_notes: Sequence[str] = (),
+    extra_rows: Sequence[tuple[str, Sequence[str]]] = (),
+    statistics: Sequence[str] | None = None,
 ) -> Table:
     """A regression table, one column per result.
 
@@ -103,8 +178,10 @@ def regression_table(
     labels : Labels, optional
         Variable, fixed-effect and cluster labels.
     keep, drop, order : sequence of str
-        Which coefficients to show and in what order (first ``order``, then
-        the rest as they first appear).
+        Which coefficients to show and in what order (first those matching
+        ``order``, pattern by pattern, then the rest as they first appear);
+        each a regular expression the whole name must match (a plain name
+        matches itself).
     controls : sequence of str
         Regressors reported only as a "Controls: Yes/No" row.
     sample_note : str, optional
@@ -113,13 +190,28 @@ def regression_table(
         Optional titles above the column numbers (e.g. "Upstream").
     extra_notes : sequence of str
         Further notes, after the generated ones.
+    extra_rows : sequence of (str, sequence of str)
+        Rows of text after the fixed-effect rows, one cell per column (e.g.
+        ``("Sample", ("All", "Exposed"))``).
+    statistics : sequence of str, optional
+        The statistic rows, by name (:data:`STATISTIC_NAMES`), in this order;
+        by default observations, (within) R², the outcome's mean and clusters.
+
+    Standard errors of different kinds across the columns get a "Standard
+    errors" row naming each column's kind, and their notes name the columns.
     """
     if not results:
         raise InputError("a table needs at least one model")
     labels = labels or Labels()
     if column_titles and len(column_titles) != len(results):
         raise InputError(f"{len(column_titles)} column titles for {len(results)} models")
-    terms = _terms(results, keep, [*drop, *controls], order)
+    for label_text, cells in extra_rows:
+        if len(cells) != len(results):
+            raise InputError(f"extra row {label_text!r} has {len(cells)} cells for {len(results)} models",
+                             fix="give one cell per model")
+    if statistics is not None:
+        check_statistics(statistics)
+    terms = _terms(results, keep, drop, order, controls)
     rows = tuple(CoefficientRow(t, labels(t), tuple(_estimate(r, t) for r in results)) for t in terms)
     fixed: list[str] = []
     for result in results:
@@ -131,46 +223,64 @@ def regression_table(
         )
     if any(_is_poisson(r) for r in results):
         indicators.insert(0, TextRow("Estimator", tuple("PPML" if _is_poisson(r) else "OLS" for r in results)))
+    indicators += [TextRow(label_text, tuple(cells)) for label_text, cells in extra_rows]
+    kinds = [_standard_error_kind(r, labels) for r in results]
+    if len(set(kinds)) > 1:
+        indicators.append(TextRow("Standard errors", tuple(kinds)))
     return Table(
         title=title,
         column_groups=_column_groups(results, labels),
         panels=(Panel(None, rows),),
         indicators=tuple(indicators),
-        statistics=_statistics(results, labels),
+        statistics=_statistics(results, labels, _fe_statistics(results) if statistics is None else statistics),
         notes=_notes(results, labels, sample_note, extra_notes),
         label=label,
         column_titles=tuple(column_titles),
     )
 
 
-def _statistics(results: Sequence, labels: Labels) -> tuple[StatisticRow, ...]:
-    rows = [StatisticRow("Observations", tuple(r.nobs for r in results), "count")]
-    linear = [r for r in results if not _is_poisson(r)]
-    if any(r.fixed_effects for r in linear):
-        rows.append(StatisticRow("Within R²", tuple(
-            r.rsquared_within if r.fixed_effects and not _is_poisson(r) else None for r in results)))
-    if any(not r.fixed_effects for r in linear):
-        rows.append(StatisticRow("R²", tuple(None if r.fixed_effects or _is_poisson(r) else r.rsquared for r in results)))
-    if len(linear) < len(results):
-        rows.append(StatisticRow("Pseudo R²", tuple(r.pseudo_rsquared if _is_poisson(r) else None for r in results)))
-    rows.append(StatisticRow("Mean of dep. var.", tuple(r.depvar_mean for r in results)))
-    cluster_vars: list[str] = []
-    for result in results:
-        cluster_vars += [c for c in result.cluster_vars if c not in cluster_vars]
-    for name in cluster_vars:
-        title = "Clusters" if len(cluster_vars) == 1 else f"Clusters ({labels(name).lower()})"
-        rows.append(StatisticRow(title, tuple(r.n_clusters.get(name) for r in results), "count"))
+def _statistics(results: Sequence, labels: Labels, names: Sequence[str]) -> tuple[StatisticRow, ...]:
+    rows = []
+    both_r2 = "r2" in names and "r2_within" in names
+    for name in names:
+        if name == "clusters":
+            rows += _cluster_rows(results, labels)
+            continue
+        title, kind, value = STATISTICS[name]
+        values = tuple(value(r) for r in results)
+        if name == "r2" and both_r2:  # the within R² stands for fixed-effects columns
+            values = tuple(None if r.fixed_effects else v for r, v in zip(results, values))
+        rows.append(StatisticRow(title, values, kind))
     return tuple(rows)
 
 
-def _is_poisson(result) -> bool:
-    return result.spec.family == "poisson"
+def _cluster_rows(results: Sequence, labels: Labels) -> list[StatisticRow]:
+    cluster_vars: list[str] = []
+    for result in results:
+        cluster_vars += [c for c in result.cluster_vars if c not in cluster_vars]
+    rows = []
+    for name in cluster_vars:
+        title = "Clusters" if len(cluster_vars) == 1 else f"Clusters ({labels(name).lower()})"
+        rows.append(StatisticRow(title, tuple(r.n_clusters.get(name) for r in results), "count"))
+    return rows
+
+
+def _standard_error_kind(result, labels: Labels) -> str:
+    """A column's standard errors in a few words ("By firm", "Driscoll-Kraay (2 lags)")."""
+    if result.vcov_type == "cluster":
+        return "By " + " and ".join(labels(name).lower() for name in result.spec.cluster)
+    if result.vcov_type == "driscoll-kraay":
+        return f"Driscoll-Kraay ({result.lags} lags)"
+    return {"iid": "Conventional", "hc1": "Robust (HC1)"}.get(result.vcov_type, result.vcov_type)
 
 
 def _notes(results: Sequence, labels: Labels, sample_note: str | None, extra: Sequence[str]) -> tuple[str, ...]:
     notes: list[str] = []
-    for note in dict.fromkeys(r.describe_vcov(lambda name: labels(name).lower()) for r in results):
-        notes.append(note)
+    columns: dict[str, list[int]] = {}
+    for column, result in enumerate(results, start=1):
+        columns.setdefault(result.describe_vcov(lambda name: labels(name).lower()), []).append(column)
+    for note, where in columns.items():
+        notes.append(note if len(columns) == 1 else f"{', '.join(f'({c})' for c in where)}: {note}")
     if any(r.fixed_effects and not _is_poisson(r) for r in results):
         notes.append("Within R² is the R² of the regression on the fixed-effect-demeaned data.")
     poisson = [(i, r) for i, r in enumerate(results, 1) if _is_poisson(r)]

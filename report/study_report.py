@@ -10,14 +10,13 @@ Wild-bootstrap and randomization tests are notes under the tables holding their 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import partial
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from report.figures import event_study_plot, marginal_return_plot, permutation_histogram
+from report.page.content import Figure
 from report.regression import Labels, regression_table
 from report.staggered_tables import (
     ESTIMATOR_LABELS,
@@ -152,8 +151,8 @@ def _controls(results, name: str) -> tuple[str, ...]:
     return ()
 
 
-def study_figures(results, *, simulated: bool = False) -> dict[str, Callable[[Path], list[Path]]]:
-    """Every figure the study declares: name -> function drawing it to a stem."""
+def study_figures(results, *, simulated: bool = False) -> dict[str, Figure]:
+    """Every figure the study declares: name -> the figure (drawing function and caption)."""
     figures = {}
     cutoff = results.panel_options.get("cutoff_year")
     for entry in results.study.figures:
@@ -166,23 +165,24 @@ def study_figures(results, *, simulated: bool = False) -> dict[str, Callable[[Pa
             if entry.scale == "percent":
                 series = {legend: percent_points(points) for legend, points in series.items()}
             reference = next((results.event_studies[n].reference for n in entry.sources if n in results.event_studies), -1)
-            figures[label] = partial(
+            figures[label] = Figure(partial(
                 event_study_plot, series, reference=reference, title=entry.title,
                 xlabel=entry.xlabel, ylabel=entry.ylabel or ("Effect (%)" if entry.scale == "percent" else "Coefficient"),
                 note=note,
-            )
+            ), entry.title, note)
         elif entry.kind == "permutation":
             test = results.randomization[entry.sources[0]]
-            figures[label] = partial(permutation_histogram, test.distribution, test.observed, title=entry.title,
-                                     xlabel=entry.xlabel or "Placebo coefficient",
-                                     note=" ".join(n for n in (entry.notes, SIMULATED_NOTE if simulated else "") if n))
+            permutation_note = " ".join(n for n in (entry.notes, SIMULATED_NOTE if simulated else "") if n)
+            figures[label] = Figure(partial(permutation_histogram, test.distribution, test.observed, title=entry.title,
+                                            xlabel=entry.xlabel or "Placebo coefficient", note=permutation_note),
+                                    entry.title, permutation_note)
         else:
             series = {label: results[name].by_period.reset_index().rename(columns={results[name].by: "period"})
                       for label, name in zip(entry.labels or entry.sources, entry.sources)}
-            figures[label] = partial(
+            figures[label] = Figure(partial(
                 marginal_return_plot, series, cutoff=cutoff, title=entry.title,
                 xlabel=entry.xlabel or "Year", ylabel=entry.ylabel or "Marginal return", note=note,
-            )
+            ), entry.title, note)
     return figures
 
 

@@ -1,10 +1,11 @@
-"""How numbers are shown: significance stars, the row under each coefficient, digits."""
+"""How numbers are shown: significance stars, the row under each coefficient, digits and their format."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from data_schemas.errors import InputError
+from report.numbers import NUMBER_FORMATS
 
 SECOND_ROWS = ("se", "t", "p", "ci", "none")
 DEFAULT_STARS: tuple[float, ...] = (0.10, 0.05, 0.01)
@@ -22,12 +23,18 @@ class Style:
     second_row : {"se", "t", "p", "ci", "none"}
         What goes in parentheses under each coefficient.
     digits : int
-        Decimals of coefficients and their second row.
+        Decimals of coefficients, their second row and ratio statistics
+        (significant digits with ``numbers="significant"``).
+    numbers : {"auto", "fixed", "significant"}
+        How ``digits`` is read (:mod:`report.numbers`): ``auto`` adds decimals
+        where a non-zero number would show fewer than two significant digits,
+        ``fixed`` never does.
     """
 
     stars: tuple[float, ...] = DEFAULT_STARS
     second_row: str = "se"
     digits: int = 3
+    numbers: str = "auto"
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "stars", tuple(float(s) for s in self.stars))
@@ -40,6 +47,10 @@ class Style:
             )
         if not 0 <= self.digits <= 10:
             raise InputError(f"digits must be between 0 and 10, got {self.digits}")
+        if self.numbers not in NUMBER_FORMATS:
+            raise InputError(f"unknown number format {self.numbers!r}", fix=f"choose from {', '.join(NUMBER_FORMATS)}")
+        if self.numbers == "significant" and self.digits == 0:
+            raise InputError("significant digits must be at least 1, got 0")
 
     def stars_for(self, pvalue: float) -> str:
         """The stars earned by ``pvalue`` (one per threshold it is below)."""

@@ -1,7 +1,8 @@
 """The Table model: numbers and labels of a paper table, before any formatting.
 
-A :class:`Table` holds estimates (value, standard error, p-value, interval),
-indicator rows ("Firm FE: Yes"), statistics and notes.  :mod:`report.grid`
+A :class:`Table` holds estimates (value, standard error, p-value, interval) in
+panels, indicator rows ("Firm FE: Yes"), statistics and notes; a descriptive
+table holds rows of text in its ``body`` instead.  :mod:`report.grid`
 turns it into text cells under a :class:`report.style.Style`, and the
 renderers (:mod:`report.render`) only add markup, so every output format shows
 the same numbers.
@@ -41,19 +42,15 @@ class Estimate:
 
 @dataclass(frozen=True)
 class CoefficientRow:
-    """A regressor across the columns (``None`` where a column lacks it)."""
+    """A regressor across the columns (``None`` where a column lacks it).
+
+    ``digits`` overrides the style's digits for this row.
+    """
 
     term: str
     label: str
     cells: tuple[Estimate | None, ...]
-
-
-@dataclass(frozen=True)
-class Panel:
-    """A block of coefficient rows, optionally titled ("Panel A: ...")."""
-
-    title: str | None
-    rows: tuple[CoefficientRow, ...]
+    digits: int | None = None
 
 
 @dataclass(frozen=True)
@@ -66,11 +63,26 @@ class TextRow:
 
 @dataclass(frozen=True)
 class StatisticRow:
-    """A model statistic across the columns; ``kind`` decides its formatting."""
+    """A model statistic across the columns; ``kind`` decides its formatting, ``digits`` overrides the style's."""
 
     label: str
     values: tuple[float | int | None, ...]
     kind: StatisticKind = "ratio"
+    digits: int | None = None
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A block of coefficient rows, optionally titled ("Panel A: ..."), with its own indicator and statistic rows.
+
+    The table's own ``indicators`` and ``statistics`` follow the last panel and
+    are shared by all; a panel's rows belong to it alone.
+    """
+
+    title: str | None
+    rows: tuple[CoefficientRow, ...]
+    indicators: tuple[TextRow, ...] = ()
+    statistics: tuple[StatisticRow, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -101,6 +113,8 @@ class Table:
         tables of text rows set it false.
     stub : str
         Header of the label column (e.g. "Technology group").
+    body : tuple of TextRow
+        Rows of text of a descriptive table, shown before any panel.
     """
 
     title: str
@@ -113,6 +127,7 @@ class Table:
     column_titles: tuple[str, ...] = field(default=())
     numbered: bool = True
     stub: str = ""
+    body: tuple[TextRow, ...] = ()
 
     @property
     def n_columns(self) -> int:
@@ -120,8 +135,12 @@ class Table:
         return sum(span for _, span in self.column_groups)
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-able form, read back by :meth:`from_dict`."""
-        return asdict(self)
+        """A JSON-able form, read back by :meth:`from_dict`.
+
+        Optional parts left at their defaults (row digits, panel rows, the
+        text body) are omitted, so tables without them keep their earlier form.
+        """
+        return _without_defaults(asdict(self))
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Table:
@@ -134,9 +153,12 @@ class Table:
                         term=r["term"],
                         label=r["label"],
                         cells=tuple(None if c is None else Estimate(**c) for c in r["cells"]),
+                        digits=r.get("digits"),
                     )
                     for r in p["rows"]
                 ),
+                indicators=_text_rows(p.get("indicators", ())),
+                statistics=_statistic_rows(p.get("statistics", ())),
             )
             for p in data["panels"]
         )
@@ -144,11 +166,41 @@ class Table:
             title=data["title"],
             column_groups=tuple((str(name), int(span)) for name, span in data["column_groups"]),
             panels=panels,
-            indicators=tuple(TextRow(r["label"], tuple(r["cells"])) for r in data["indicators"]),
-            statistics=tuple(StatisticRow(r["label"], tuple(r["values"]), r["kind"]) for r in data["statistics"]),
+            indicators=_text_rows(data["indicators"]),
+            statistics=_statistic_rows(data["statistics"]),
             notes=tuple(data["notes"]),
             label=data["label"],
             column_titles=tuple(data.get("column_titles", ())),
             numbered=bool(data.get("numbered", True)),
             stub=str(data.get("stub", "")),
+            body=_text_rows(data.get("body", ())),
         )
+
+
+def _without_defaults(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` without the optional keys of rows, panels and the body that hold their default."""
+    for row in data["statistics"]:
+        _drop_default(row, "digits")
+    for panel in data["panels"]:
+        for row in panel["rows"]:
+            _drop_default(row, "digits")
+        for row in panel["statistics"]:
+            _drop_default(row, "digits")
+        _drop_default(panel, "indicators")
+        _drop_default(panel, "statistics")
+    _drop_default(data, "body")
+    return data
+
+
+def _drop_default(data: dict[str, Any], key: str) -> None:
+    """Remove ``key`` when it holds its default: no digits, no rows."""
+    if data[key] is None or (isinstance(data[key], (list, tuple)) and not data[key]):
+        del data[key]
+
+
+def _text_rows(rows) -> tuple[TextRow, ...]:
+    return tuple(TextRow(r["label"], tuple(r["cells"])) for r in rows)
+
+
+def _statistic_rows(rows) -> tuple[StatisticRow, ...]:
+    return tuple(StatisticRow(r["label"], tuple(r["values"]), r["kind"], r.get("digits")) for r in rows)

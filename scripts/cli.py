@@ -26,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "run": ("run", "Run a study (or all) into a reproducible run bundle of tables and figures."),
     "studies": ("studies", "List the built-in studies."),
     "table": ("table", "Re-render a run's tables from its results.json, without re-estimating."),
+    "report": ("report", "Rebuild the HTML page of a run (or of every run in a results folder)."),
 }
 
 

@@ -139,7 +139,7 @@ def study_bundle(study, source: DataSource, sample: str | None, progress):
     from panel.samples import SAMPLES
     from report.bundle import BundleContent
     from report.study_report import study_figures, study_tables
-    from report.manifest import build_manifest
+    from report.manifest import build_manifest, drop_summary
 
     progress.step(f"{study.name}: panel")
     panel = source.panel(study.build_options(), sample)
@@ -153,13 +153,16 @@ def study_bundle(study, source: DataSource, sample: str | None, progress):
         data={**source.choice.describe(), "files": source.files},
         panel={"options": panel.options.to_dict(), "sample": panel.sample,
                "sample_definition": SAMPLES[panel.sample].definition if panel.sample in SAMPLES else f"firms listed in {panel.sample}",
-               "firms": panel.n_firms, "firm_years": len(panel.data), "coverage": dict(results.coverage.get("panel", {}))},
+               "firms": panel.n_firms, "firm_years": len(panel.data), "coverage": dict(results.coverage.get("panel", {})),
+               "drops": drop_summary(panel.drop_log)},
     )
     return BundleContent(
         tables=study_tables(results, simulated=simulated),
         figures=study_figures(results, simulated=simulated),
         results=results.to_dict(),
         manifest=manifest,
+        title=study.title,
+        description=study.description,
     )
 
 
@@ -173,10 +176,12 @@ def run_studies(names: list[str], choice: DataChoice, *, sample: str | None, out
     from models.studies import load_study
     from panel.files import refuse_existing
     from report.bundle import write_bundle
+    from report.page.rebuild import write_run_index
+    from report.page.run_index import run_index_path
 
     studies = [name if name in SPECIAL_STUDIES else load_study(name) for name in names]
     targets = [out_root / (s if isinstance(s, str) else s.name) / run_name for s in studies]
-    refuse_existing(targets, force=force)
+    refuse_existing([*targets, *([run_index_path(out_root, run_name)] if len(targets) > 1 else [])], force=force)
     progress = progress_factory(3 * len(studies))  # each study: data, estimation, writing
     written = []
     with tempfile.TemporaryDirectory(prefix="chokepoint-run-") as tmp:
@@ -189,7 +194,7 @@ def run_studies(names: list[str], choice: DataChoice, *, sample: str | None, out
                 content = study_bundle(study, source, sample, progress)
             progress.step(f"{target.parent.name}: writing {target}")
             written.append(write_bundle(target, content, formats=formats, style=style, force=force))
-    return written
+    return written + write_run_index(out_root, written)
 
 
 def study_names(study: str, choice: DataChoice, sample: str | None) -> list[str]:

@@ -24,8 +24,9 @@ def bundles(small_demo, tmp_path_factory):
 
 def test_run_all_writes_one_bundle_per_study(bundles):
     assert sorted(p.name for p in bundles.iterdir()) == [
-        "import_substitution", "patenting_response", "returns_to_innovation", "supply_chain_dependence"]
+        "import_substitution", "patenting_response", "r1.html", "returns_to_innovation", "supply_chain_dependence"]
     bundle = bundles / "returns_to_innovation" / "r1"
+    assert (bundle / "index.html").is_file()
     tables = sorted(p.name for p in (bundle / "tables").iterdir())
     assert "returns_to_innovation_roa_invention.tex" in tables
     assert "returns_to_innovation_roa_invention.standalone.tex" in tables
@@ -130,7 +131,7 @@ def test_run_all_on_a_panel_runs_the_firm_studies(small_panel, tmp_path):
     result = run("run", "all", "--panel", panel_file, "--out", tmp_path / "out", "--name", "p", "--format", "md")
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
-        "patenting_response", "returns_to_innovation", "supply_chain_dependence"]
+        "p.html", "patenting_response", "returns_to_innovation", "supply_chain_dependence"]
 
 
 def test_the_commodity_study_has_no_firm_sample(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pytest
@@ -23,10 +24,11 @@ def bundle(tmp_path):
 def test_bundle_layout(bundle):
     names = sorted(p.relative_to(bundle).as_posix() for p in bundle.rglob("*") if p.is_file())
     assert names == [
-        "manifest.json", "results.json", "tables/hostile_table.csv", "tables/hostile_table.md",
+        "index.html", "manifest.json", "results.json", "tables/hostile_table.csv", "tables/hostile_table.md",
         "tables/hostile_table.standalone.tex", "tables/hostile_table.tex",
     ]
-    assert json.loads((bundle / "manifest.json").read_text()) == {"study": "t"}
+    results_hash = hashlib.sha256((bundle / "results.json").read_bytes()).hexdigest()
+    assert json.loads((bundle / "manifest.json").read_text()) == {"study": "t", "results_sha256": results_hash}
     assert read_bundle_tables(bundle) == {"hostile_table": hostile_table()}
 
 
@@ -59,7 +61,7 @@ def test_table_errors(bundle, tmp_path):
     cases = {
         ("table", str(tmp_path)): f"Error: no results.json in {tmp_path}; pass a run folder written by 'chokepoint run'\n",
         ("table", str(bundle), "--table", "returns"): f"Error: no table 'returns' in {bundle}; choose from hostile_table\n",
-        ("table", str(bundle), "--format", "pdf"): "Error: unknown table format 'pdf'; choose from latex, md, html, csv\n",
+        ("table", str(bundle), "--format", "pdf"): "Error: unknown table format 'pdf'; choose from latex, md, html, csv, docx\n",
         ("table", str(bundle), "--stars", "many"): "Error: --stars 'many' is not 'none' or a list of p-values; e.g. --stars 0.1,0.05,0.01\n",
         ("table", str(bundle), "--se", "sd"): "Error: unknown second row 'sd'; choose from se, t, p, ci, none\n",
     }

@@ -81,7 +81,7 @@ def test_bootstrap_note_under_the_did_table(results):
 
 def test_overlay_figure_has_one_series_per_estimator(results):
     figure = study_figures(results)["patenting_response_patenting_staggered_event_study"]
-    series = figure.args[0]
+    series = figure.draw.args[0]
     assert list(series) == [ESTIMATOR_LABELS[e] for e in ESTIMATORS]
     twfe = results.staggered["invention_staggered"]["twfe"]
     points = series["TWFE"].set_index("event_time")

@@ -89,7 +89,7 @@ def test_stars_switch_off_and_legend_follows_thresholds():
 
 @pytest.mark.parametrize(
     ("second", "expected"),
-    [("se", "(0.046)"), ("t", "(2.71)"), ("p", "(0.007)"), ("ci", "[0.034, 0.213]")],
+    [("se", "(0.046)"), ("t", "(2.71)"), ("p", "(0.0069)"), ("ci", "[0.034, 0.213]")],
 )
 def test_second_row_choices(second, expected):
     assert expected in render(hostile_table(), "csv", style=Style(second_row=second))
@@ -139,6 +139,7 @@ def test_fixed_effect_rows_come_from_the_results(fitted):
         "Year FE": ("Yes", "No", "No"),
         "Industry×Year FE": ("No", "Yes", "No"),
         "Controls": ("No", "Yes", "Yes"),
+        "Standard errors": ("By firm", "By firm", "Robust (HC1)"),
     }
     assert [r.term for r in table.panels[0].rows] == ["ln_invention_apply"], "controls are not shown"
 
@@ -152,8 +153,9 @@ def test_statistics_and_notes_come_from_the_results(fitted):
     assert stats["R²"] == (None, None, m3.rsquared)
     assert stats["Clusters"] == (60, 60, None)
     assert stats["Mean of dep. var."][0] == pytest.approx(m1.depvar_mean)
-    assert any(n.startswith("Standard errors clustered by firm (CRV1") for n in table.notes), "the note names the cluster variable"
-    assert any(n == m3.vcov_note for n in table.notes)
+    assert any(n.startswith("(1), (2): Standard errors clustered by firm (CRV1") for n in table.notes), "the note names the cluster variable"
+    assert "(3): Heteroskedasticity-robust standard errors (HC1, n/(n-K))." in table.notes
+    assert f"(3): {m3.vcov_note}" in table.notes
     assert "Sample: all firms." in table.notes
     text = render(table, "md")
     assert "\\* p\\<0.10, \\*\\* p\\<0.05, \\*\\*\\* p\\<0.01" in text

@@ -17,8 +17,8 @@ import click
 @click.option("--out", "out_root", type=click.Path(file_okay=False, path_type=Path), default=Path("results"),
               show_default=True, help="Where bundles go: OUT/<study>/<run>/.")
 @click.option("--name", "run_name", help="Run folder name (default: the UTC time stamp).")
-@click.option("--format", "formats", default="latex,md,html,csv", show_default=True,
-              help="Table formats, comma-separated: latex, md, html, csv.")
+@click.option("--format", "formats", default="latex,md,html,csv,docx", show_default=True,
+              help="Table formats, comma-separated: latex, md, html, csv, docx.")
 @click.option("--stars", default="0.1,0.05,0.01", show_default=True, help="p-value thresholds, or 'none'.")
 @click.option("--se", "second_row", default="se", show_default=True, help="Under each coefficient: se, t, p, ci or none.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Demo seed (with --demo).")
