@@ -8,7 +8,8 @@ and exit code 2, never a traceback.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 MAX_ROWS_SHOWN = 5
@@ -74,3 +75,38 @@ class InputError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+#: prefix of the exception note that :func:`during` adds
+STEP_NOTE = "chokepoint step: "
+
+
+@contextmanager
+def during(step: str) -> Iterator[None]:
+    """Name the step an unexpected exception escaped from, for the CLI's ``Error:`` line.
+
+    An :class:`InputError` passes unchanged (it already says what is wrong);
+    any other exception gets a note ``step`` unless an inner step named it
+    first, so the innermost step is reported.
+
+    Examples
+    --------
+    >>> with during("reading FS_Combas.csv"):                        # doctest: +SKIP
+    ...     frame = parse(path)
+    """
+    try:
+        yield
+    except InputError:
+        raise
+    except Exception as exc:
+        if failed_step(exc) is None:
+            exc.add_note(STEP_NOTE + step)
+        raise
+
+
+def failed_step(exc: BaseException) -> str | None:
+    """The step :func:`during` recorded on ``exc``, if any."""
+    for note in getattr(exc, "__notes__", ()):
+        if note.startswith(STEP_NOTE):
+            return note[len(STEP_NOTE):]
+    return None

@@ -13,6 +13,8 @@ FIRM_ID = pa.Column(str, pa.Check.str_matches(r"^\d{6}$"), nullable=False)
 DATE = pa.Column("datetime64[ns]", nullable=False)
 OPTIONAL_DATE = pa.Column("datetime64[ns]", nullable=True)
 MONEY = pa.Column(float, nullable=True)
+#: total assets: size is log(total assets), so zero or negative totals are input errors
+POSITIVE_MONEY = pa.Column(float, pa.Check.gt(0), nullable=True)
 YEAR = pa.Column(int, pa.Check.in_range(1980, 2100), nullable=False)
 COUNT = pa.Column(float, pa.Check.ge(0), nullable=True)
 TEXT = pa.Column(str, nullable=False)
@@ -54,7 +56,7 @@ balance_sheet = pa.DataFrameSchema(
         "statement_type": STATEMENT_TYPE,
         "cash": MONEY,
         "current_assets": MONEY,
-        "total_assets": MONEY,
+        "total_assets": POSITIVE_MONEY,
         "total_liabilities": MONEY,
         "total_equity": MONEY,
     },

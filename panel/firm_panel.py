@@ -110,6 +110,10 @@ def companion_paths(path: str | Path) -> dict[str, Path]:
     }
 
 
+#: the columns that identify a panel's rows
+PANEL_KEYS = ("firm_id", "year")
+
+
 def load_panel(path: str | Path) -> FirmPanel:
     """Read a panel written by :meth:`FirmPanel.save` (the drop log too, if beside it)."""
     import pyarrow.parquet as pq
@@ -120,6 +124,10 @@ def load_panel(path: str | Path) -> FirmPanel:
     except (OSError, ValueError) as exc:
         raise InputError(f"not a readable Parquet panel ({exc.__class__.__name__})", file=path,
                          fix="pass a panel written by 'chokepoint build'") from None
+    missing = [name for name in PANEL_KEYS if name not in table.column_names]
+    if missing:
+        raise InputError(f"the panel has no column {', '.join(repr(m) for m in missing)}", file=path,
+                         fix="pass a panel written by 'chokepoint build' (firm_id and year identify its rows)")
     meta = json.loads((table.schema.metadata or {}).get(_META_KEY, b"{}"))
     options = meta.get("options", {})
     options = BuildOptions(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,10 +93,14 @@ def select_sample(panel: FirmPanel, sample: str) -> FirmPanel:
         A new panel; the dropped firm-years are added to its drop log.
     """
     if sample in SAMPLES:
-        rule = SAMPLES[sample]
-        return panel.restrict(rule.rule(panel.data), sample, f"outside sample '{sample}'")
+        return panel.restrict(in_sample(SAMPLES[sample], panel.data), sample, f"outside sample '{sample}'")
     if Path(sample).is_file():
         ids = read_firm_ids(sample)
+        absent = len(ids - set(panel.data["firm_id"]))
+        if 0 < absent < len(ids):  # none in the panel: the empty sample is an error below
+            warnings.warn(f"{absent} of the {len(ids)} firm ids in {sample} {'is' if absent == 1 else 'are'} not in the panel "
+                          "(not listed, or all their firm-years dropped by the filters; see the drop log)",
+                          stacklevel=2)
         return panel.restrict(panel.data["firm_id"].isin(ids), sample, f"firm not listed in {Path(sample).name}")
     raise InputError(
         f"unknown sample {sample!r}",
@@ -103,11 +108,26 @@ def select_sample(panel: FirmPanel, sample: str) -> FirmPanel:
     )
 
 
+def in_sample(sample: Sample, data: pd.DataFrame) -> pd.Series:
+    """The firm-years of ``data`` in ``sample``.
+
+    Raises
+    ------
+    InputError
+        If the panel lacks the column the sample's rule reads.
+    """
+    try:
+        return sample.rule(data)
+    except KeyError as exc:
+        raise InputError(f"sample '{sample.name}' needs the column {exc}, which the panel lacks",
+                         fix="rebuild the panel with 'chokepoint build', or choose another sample") from None
+
+
 def sample_sizes(panel: FirmPanel) -> pd.DataFrame:
     """Firms and firm-years of every named sample in ``panel``."""
     rows = []
     for sample in SAMPLES.values():
-        keep = sample.rule(panel.data).fillna(False).astype(bool)
+        keep = in_sample(sample, panel.data).fillna(False).astype(bool)
         rows.append(
             {
                 "sample": sample.name,

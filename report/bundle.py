@@ -12,7 +12,10 @@ A bundle is a folder ``results/<study>/<run>/``::
     index.html                    the run's page (report.page): every table and figure, offline
 
 It is written into a temporary folder and renamed into place, so a failed run
-leaves nothing behind and an earlier run is replaced only when asked.
+leaves nothing behind and an earlier run is replaced only when asked (and only
+if it is a bundle: a folder holding ``manifest.json``).  Study, run, table and
+figure names are checked (:func:`panel.files.check_name`) and every path is
+checked to lie inside the output folder before anything is written.
 """
 
 from __future__ import annotations
@@ -23,8 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from data_schemas.errors import InputError
-from panel.files import atomic_directory
+from data_schemas.errors import InputError, during
+from panel.files import atomic_directory, check_inside, check_name, replaceable
 from report.page.content import PAGE_KEY, RESULTS_HASH_KEY, page_block, sha256_text
 from report.page.study import PAGE_FILE, study_page
 from report.render import FORMATS, render
@@ -93,6 +96,22 @@ def table_files(table: Table, formats: Sequence[str], style: Style) -> dict[str,
     return files
 
 
+def bundle_target(out_root: str | Path, study: str, run: str, *, force: bool = False) -> Path:
+    """``out_root/<study>/<run>``, checked before any work: safe names, inside ``out_root``, writable.
+
+    Raises
+    ------
+    InputError
+        For an unsafe name, a path leaving ``out_root``, an output folder that
+        cannot be written, or an existing target that may not be replaced.
+    """
+    check_name(study, "study name")
+    check_name(run, "run name (--name)")
+    target = check_inside(out_root, Path(out_root) / study / run)
+    replaceable(target, force=force, marker=MANIFEST_FILE)
+    return target
+
+
 def write_bundle(
     target: str | Path, content: BundleContent, *, formats: Sequence[str], style: Style, force: bool = False
 ) -> Path:
@@ -101,19 +120,26 @@ def write_bundle(
     Raises
     ------
     InputError
-        If ``target`` exists and ``force`` is false (checked before writing).
+        If ``target`` exists and ``force`` is false or it is not a bundle, or a
+        table or figure name is not safe (checked before writing).
     """
     target = Path(target)
-    with atomic_directory(target, force=force) as folder:
+    for table in content.tables.values():
+        check_name(table.label, "table name")
+    for name in content.figures:
+        check_name(name, "figure name")
+    with during(f"writing the bundle {target}"), atomic_directory(target, force=force, marker=MANIFEST_FILE) as folder:
         (folder / "tables").mkdir()
         for table in content.tables.values():
             for name, text in table_files(table, formats, style).items():
-                (folder / "tables" / name).write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+                path = check_inside(folder, folder / "tables" / name)
+                path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
         figure_files = {}
         if content.figures:
             (folder / "figures").mkdir()
             for name, draw in content.figures.items():
-                figure_files[name] = [p.relative_to(folder).as_posix() for p in draw(folder / "figures" / name)]
+                stem = check_inside(folder, folder / "figures" / name)
+                figure_files[name] = [p.relative_to(folder).as_posix() for p in draw(stem)]
         stored = {
             "results": content.results,
             "tables": {name: table.to_dict() for name, table in content.tables.items()},

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 
 from report.grid import Grid
+from report.json_text import strict_json
 from report.table import Table
 
 
@@ -28,4 +28,4 @@ def csv_text(grid: Grid) -> str:
 
 def json_text(table: Table) -> str:
     """The table's numbers and labels as JSON (unformatted, full precision)."""
-    return json.dumps(table.to_dict(), ensure_ascii=False, indent=2, allow_nan=True) + "\n"
+    return strict_json(table.to_dict(), indent=2) + "\n"

@@ -3,17 +3,23 @@
 Sub-commands live in :mod:`scripts.commands`, one module each, and are imported
 only when named, so ``chokepoint --help`` stays fast.  Library errors
 (:class:`data_schemas.errors.InputError`) become one ``Error:`` line and exit
-code 2.
+code 2; library warnings become ``Warning:`` lines; any other exception becomes one ``Error:`` line naming the command,
+its input and the step that failed, with exit code 1 (the traceback only with
+``--debug``); Ctrl-C stops with exit code 130.
 """
 
 from __future__ import annotations
 
 import importlib
 import sys
+import warnings
 
 import click
 
-from data_schemas.errors import InputError
+from data_schemas.errors import InputError, failed_step
+
+#: exit code of a run stopped by Ctrl-C (128 + SIGINT), as shells report it
+INTERRUPTED = 130
 
 #: command name -> (module under scripts.commands, one-line help shown by --help)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -48,16 +54,52 @@ class LazyGroup(click.Group):
             formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context):
+        arguments = list(ctx.args)
         try:
-            return super().invoke(ctx)
+            with warnings.catch_warnings():
+                warnings.simplefilter("default", UserWarning)
+                warnings.showwarning = show_warning
+                return super().invoke(ctx)
         except InputError as exc:
             click.echo(f"Error: {exc.message}", err=True)
             ctx.exit(2)
+        except KeyboardInterrupt:
+            click.echo("Error: interrupted (Ctrl-C); no output was written", err=True)
+            ctx.exit(INTERRUPTED)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:
+            if ctx.params.get("debug"):
+                raise
+            command_line = " ".join(["chokepoint", ctx.invoked_subcommand or "", *arguments])
+            click.echo(f"Error: {unexpected_error(exc, command_line)}", err=True)
+            ctx.exit(1)
+
+
+def show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ARG001
+    """Print a library's warning as one ``Warning:`` line (user warnings only; others are for developers)."""
+    if issubclass(category, UserWarning):
+        click.echo(f"Warning: {message}", err=True)
+
+
+def unexpected_error(exc: Exception, command_line: str) -> str:
+    """One line for an exception no check caught: the command line, the step, the exception.
+
+    Examples
+    --------
+    >>> unexpected_error(ValueError("bad\\nmore"), "chokepoint did x.csv")
+    "'chokepoint did x.csv' failed (ValueError: bad); rerun with --debug to see the traceback"
+    """
+    step = failed_step(exc)
+    detail = (str(exc).strip().splitlines() or [""])[0]
+    return (f"'{command_line}' failed{f' while {step}' if step else ''} ({type(exc).__name__}: {detail}); "
+            "rerun with --debug to see the traceback")
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="chokepoint-panel")
-def main() -> None:
+@click.option("--debug", is_flag=True, help="Show the full traceback of an unexpected error.")
+def main(debug: bool) -> None:
     """chokepoint: firm-level panel econometrics of the technology blockade.
 
     \b

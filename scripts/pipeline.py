@@ -170,18 +170,20 @@ def run_studies(names: list[str], choice: DataChoice, *, sample: str | None, out
                 formats: tuple[str, ...], style, force: bool, progress_factory) -> list[Path]:
     """Run each study and write its bundle to ``out_root/<study>/<run_name>``.
 
-    Every target is checked before anything is estimated, so a run that would
-    overwrite an earlier one without ``force`` stops at once.
+    Every target is checked before anything is estimated (safe names, inside
+    ``out_root``, writable, an earlier run replaced only with ``force``), so a
+    run that could not be saved stops at once.
     """
     from models.studies import load_study
-    from panel.files import refuse_existing
-    from report.bundle import write_bundle
+    from panel.files import check_output_folder, refuse_existing
+    from report.bundle import bundle_target, write_bundle
     from report.page.rebuild import write_run_index
     from report.page.run_index import run_index_path
 
+    check_output_folder(out_root)
     studies = [name if name in SPECIAL_STUDIES else load_study(name) for name in names]
-    targets = [out_root / (s if isinstance(s, str) else s.name) / run_name for s in studies]
-    refuse_existing([*targets, *([run_index_path(out_root, run_name)] if len(targets) > 1 else [])], force=force)
+    targets = [bundle_target(out_root, s if isinstance(s, str) else s.name, run_name, force=force) for s in studies]
+    refuse_existing([run_index_path(out_root, run_name)] if len(targets) > 1 else [], force=force)
     progress = progress_factory(3 * len(studies))  # each study: data, estimation, writing
     written = []
     with tempfile.TemporaryDirectory(prefix="chokepoint-run-") as tmp:

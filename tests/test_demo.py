@@ -324,7 +324,14 @@ def test_cli_refuses_a_non_empty_folder(tmp_path):
     result = CliRunner().invoke(main, ["demo", "--out", str(out), "--firms", "60"])
     assert result.exit_code == 2
     assert result.stderr.strip().splitlines()[-1] == (
-        f"Error: {out} is not empty; choose a new or empty folder, or pass --force to replace its contents"
+        f"Error: {out} already exists; pass --force to overwrite it, or choose another output path"
+    )
+    assert (out / "keep.txt").read_text() == "mine"
+    result = CliRunner().invoke(main, ["demo", "--out", str(out), "--firms", "60", "--force"])
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"Error: {out} is not a folder chokepoint wrote (it holds no ground_truth.json); --force replaces only "
+        "chokepoint's own output; choose another output path or move the folder away yourself"
     )
     assert (out / "keep.txt").read_text() == "mine"
 
@@ -332,6 +339,7 @@ def test_cli_refuses_a_non_empty_folder(tmp_path):
 def test_cli_writes_and_force_replaces(tmp_path):
     out = tmp_path / "demo"
     out.mkdir()
+    (out / "ground_truth.json").write_text("{}")
     (out / "old.txt").write_text("old")
     result = CliRunner().invoke(main, ["demo", "--out", str(out), "--firms", "60", "--seed", "3", "--force"])
     assert result.exit_code == 0, result.output

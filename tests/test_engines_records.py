@@ -74,6 +74,23 @@ def test_above_the_threshold_the_commonest_failure_stops_the_run(tmp_path):
     )
 
 
+def test_malformed_csv_lines_are_counted_not_fatal(tmp_path):
+    path = tmp_path / "patent_records.csv"
+    path.write_text(RECORDS + "P9,000001,2017-01-01\nP10,000001,2017-01-01,,design,,extra\n", encoding="utf-8")
+    result = aggregate_patent_records(path, max_bad_share=0.5)
+    pd.testing.assert_frame_equal(counts_of(result.firm_year), EXPECTED.astype({"firm_id": object}))
+    assert result.aggregation.report() == (
+        "9 rows read (duckdb); 2 left out as bad\n"
+        f"  malformed CSV lines (wrong number of fields or an unclosed quote): 2 rows; first at {path} 9, 10"
+    )
+    with pytest.raises(InputError) as info:
+        aggregate_patent_records(path)
+    assert str(info.value) == (
+        f"{path}: malformed CSV lines (wrong number of fields or an unclosed quote) (rows 9, 10); "
+        "correct or remove these lines"
+    )
+
+
 def test_an_unreadable_part_is_named(tmp_path):
     folder = parts(tmp_path, RECORDS)
     broken = folder / "year=all" / "part-00001.parquet"

@@ -23,16 +23,16 @@ def test_write_atomically_writes_all_or_none(tmp_path):
 def test_atomic_directory(tmp_path):
     target = tmp_path / "runs" / "r1"
     with pytest.raises(ValueError):
-        with atomic_directory(target) as folder:
+        with atomic_directory(target, marker="mark") as folder:
             (folder / "x").write_text("partial")
             raise ValueError("estimation failed")
     assert not target.exists() and list((tmp_path / "runs").iterdir()) == []
-    with atomic_directory(target) as folder:
-        (folder / "x").write_text("one")
+    with atomic_directory(target, marker="mark") as folder:
+        (folder / "mark").write_text("one")
     with pytest.raises(InputError, match="r1 already exists; pass --force"):
-        with atomic_directory(target):
+        with atomic_directory(target, marker="mark"):
             pass
-    with atomic_directory(target, force=True) as folder:
+    with atomic_directory(target, marker="mark", force=True) as folder:
         (folder / "y").write_text("two")
     assert [p.name for p in target.iterdir()] == ["y"]
     assert [p.name for p in (tmp_path / "runs").iterdir()] == ["r1"]

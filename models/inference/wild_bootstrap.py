@@ -45,6 +45,28 @@ _WEBB = np.array([-np.sqrt(1.5), -1.0, -np.sqrt(0.5), np.sqrt(0.5), 1.0, np.sqrt
 CHUNK = 2000
 
 
+#: below this many clusters, cluster-robust standard errors over-reject (Cameron, Gelbach and Miller 2008)
+FEW_CLUSTERS = 20
+
+
+def few_clusters_warning(n_clusters: dict[str, int]) -> str | None:
+    """A warning for a clustering with fewer than :data:`FEW_CLUSTERS` clusters, pointing to this bootstrap.
+
+    Examples
+    --------
+    >>> print(few_clusters_warning({"province": 2}))
+    only 2 clusters of 'province': cluster-robust standard errors are unreliable with fewer than 20; test the coefficient with the wild cluster bootstrap ([[wild_bootstrap]] in a study, Webb weights)
+    >>> few_clusters_warning({"firm_id": 300}) is None
+    True
+    """
+    few = {name: n for name, n in n_clusters.items() if n < FEW_CLUSTERS}
+    if not few:
+        return None
+    which = ", ".join(f"{n} clusters of '{name}'" for name, n in few.items())
+    return (f"only {which}: cluster-robust standard errors are unreliable with fewer than {FEW_CLUSTERS}; "
+            "test the coefficient with the wild cluster bootstrap ([[wild_bootstrap]] in a study, Webb weights)")
+
+
 @dataclass(frozen=True)
 class WildBootstrapResult:
     """The WCR test of one coefficient and its confidence set.

@@ -96,7 +96,8 @@ def callaway_santanna(
         raise InputError(f"unknown method '{method}'", fix=(f"{hint} " if hint else "") + "(choices: reg, ipw, dr)")
     if bootstrap < 0:
         raise InputError(f"bootstrap draws must be zero or more, got {bootstrap}")
-    panel = prepare(data, outcome, unit=unit, time=time, cohort=cohort, covariates=covariates, file=file)
+    panel = prepare(data, outcome, unit=unit, time=time, cohort=cohort, covariates=covariates, file=file,
+                    never_treated=control == "never")
     from diff_diff import CallawaySantAnna
 
     model = CallawaySantAnna(

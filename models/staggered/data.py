@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -57,6 +58,7 @@ def prepare(
     cohort: str,
     covariates: Sequence[str] = (),
     file: str | None = None,
+    never_treated: bool = False,
 ) -> StaggeredData:
     """Select, check and code the columns of a staggered-adoption panel.
 
@@ -71,12 +73,19 @@ def prepare(
         Further numeric columns.
     file : str, optional
         The file the data came from, named in error messages.
+    never_treated : bool
+        The estimator compares with never-treated units: at least one is needed.
+
+    Units treated in or before the first period (always treated) identify no
+    effect; they are left out with a warning that counts them.
 
     Raises
     ------
     InputError
         If a column is missing or not numeric, a unit appears twice in a
-        period, its cohort changes over time, or no unit is (never) treated.
+        period, its cohort changes over time, a cohort lies after the last
+        period (never-treated units coded as 9999, say), or no unit is
+        treated (or, with ``never_treated``, never treated).
     """
     names = [outcome, unit, time, cohort, *covariates]
     for name in names:
@@ -105,7 +114,39 @@ def prepare(
     for name in [outcome, *covariates]:
         out[name] = pd.to_numeric(frame[name]).astype(float).to_numpy()
     _check_panel(out, unit, cohort, file)
+    out = _without_always_treated(out)
+    _check_cohorts(out, cohort, file, never_treated)
     return StaggeredData(out.reset_index(drop=True), outcome, tuple(covariates), n_missing)
+
+
+def _without_always_treated(out: pd.DataFrame) -> pd.DataFrame:
+    """Leave out units treated in or before the first period, with a warning that counts them."""
+    first = int(out["time"].min())
+    always = (out["cohort"] > 0) & (out["cohort"] <= first)
+    if always.any():
+        n = int(out.loc[always, "unit"].nunique())
+        warnings.warn(f"{n} unit{'s' if n != 1 else ''} treated in or before the first period {first} "
+                      f"(always treated) left out: no untreated period identifies {'their' if n != 1 else 'its'} effect",
+                      stacklevel=3)
+    return out.loc[~always]
+
+
+def _check_cohorts(out: pd.DataFrame, cohort: str, file: str | None, never_treated: bool) -> None:
+    """Cohorts within the periods, some treated units and, if needed, some never-treated units."""
+    last = int(out["time"].max())
+    late = out.loc[out["cohort"] > last]
+    if len(late):
+        n = int(late["unit"].nunique())
+        raise InputError(f"cohort {int(late['cohort'].iloc[0])} lies after the last period {last} "
+                         f"({n} unit{'s' if n != 1 else ''})", file=file, column=cohort,
+                         fix="code never-treated units (and units first treated after the last period) as 0 or empty")
+    if not (out["cohort"] > 0).any():
+        raise InputError("no unit is treated within the periods", file=file, column=cohort,
+                         fix="give treated units their first treated period (0 or empty = never treated)")
+    if never_treated and not (out["cohort"] == 0).any():
+        raise InputError("no never-treated unit (cohort 0 or empty): this estimator compares with them", file=file,
+                         column=cohort, fix="use the imputation or twfe estimator, or Callaway-Sant'Anna with "
+                                            "not-yet-treated controls (--control notyet)")
 
 
 def _check_numeric(values: pd.Series, name: str, file: str | None) -> None:

@@ -42,7 +42,8 @@ def sun_abraham(
         number of observations; ``event_time`` with −1 as reference;
         ``by_cohort``: each cohort's post-period average.
     """
-    panel = prepare(data, outcome, unit=unit, time=time, cohort=cohort, covariates=covariates, file=file)
+    panel = prepare(data, outcome, unit=unit, time=time, cohort=cohort, covariates=covariates, file=file,
+                    never_treated=True)
     from diff_diff import SunAbraham
 
     model = SunAbraham(control_group="never_treated", cluster="unit")

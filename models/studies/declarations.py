@@ -15,6 +15,7 @@ from models.marginal import SEPARATOR
 from models.names import did_you_mean
 from models.spec import Spec
 from models.studies.condition import Condition, parse_condition
+from panel.files import SAFE_NAME_RULE, name_problem
 
 #: panel identifiers every study entry may rely on
 UNIT, TIME = "firm_id", "year"
@@ -47,6 +48,8 @@ class Where:
         at = cls(file, f"[[{section}]] #{position}")
         at.check_keys(table, keys, required)
         name = at.text(table, "name")
+        if problem := name_problem(name):
+            raise at.error(f"'name' {problem}", fix=SAFE_NAME_RULE)
         return cls(file, f"[[{section}]] '{name}'"), name
 
     def choice(self, value: str, choices: Sequence[str], problem: str) -> None:

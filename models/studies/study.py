@@ -10,6 +10,7 @@ from typing import Any
 
 from data_schemas.errors import InputError
 from models.names import did_you_mean
+from panel.files import SAFE_NAME_RULE, name_problem
 from models.studies.declarations import (
     EventStudyEntry,
     FigureEntry,
@@ -128,6 +129,8 @@ def study_from_mapping(data: Mapping[str, Any], file: str | None = None) -> Stud
     """Check a parsed study mapping and build the :class:`Study`."""
     top = Where(file, "study")
     top.check_keys(data, STUDY_KEYS, ("name",))
+    if problem := name_problem(top.text(data, "name")):
+        raise top.error(f"'name' {problem}", fix=SAFE_NAME_RULE)
     panel = data.get("panel", {})
     Where(file, "[panel]").check_keys(panel, PANEL_KEYS)
     lists = {}

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+import pandera.pandas as pa
 
 from data_schemas.codebook import CODEBOOK
 from data_schemas.errors import InputError
@@ -122,4 +124,16 @@ def _conform(panel: pd.DataFrame) -> pd.DataFrame:
     panel["year"] = panel["year"].astype("int64")
     panel["market_type"] = panel["market_type"].astype("int64")
     panel["sanction_date"] = panel["sanction_date"].astype("datetime64[ns]")
-    return panel_schema.validate(panel)
+    empty = [v.name for v in CODEBOOK if v.name in panel and panel[v.name].isna().all()]
+    if empty and len(panel):
+        warnings.warn(f"variables left empty (missing in every firm-year of the built panel): {', '.join(empty)}", stacklevel=3)
+    try:
+        return panel_schema.validate(panel, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+        column, check = str(cases["column"].iloc[0]), str(cases["check"].iloc[0])
+        index = cases["index"].dropna()
+        where = panel.loc[int(index.iloc[0]), ["firm_id", "year"]] if len(index) else None
+        at = f" (firm {where['firm_id']}, {where['year']}; {len(index)} firm-years)" if where is not None else ""
+        raise InputError(f"built variable '{column}' fails its check {check}, got {cases['failure_case'].iloc[0]!r}{at}",
+                         fix="check the raw values it is derived from (see data_schemas/codebook.py)") from None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import json
+import math
+from dataclasses import asdict, dataclass, fields
 
 from data_schemas.errors import InputError
 
@@ -57,6 +59,7 @@ class BuildOptions:
     semiconductor_share: float = 0.5
 
     def __post_init__(self) -> None:
+        self._check_types()
         unknown = [f for f in self.filters if f not in STANDARD_FILTERS]
         if unknown:
             raise InputError(
@@ -76,6 +79,22 @@ class BuildOptions:
             raise InputError(f"winsor limits {self.winsor_limits} are not 0 <= low < high <= 1")
         if not 0 <= self.depreciation < 1:
             raise InputError(f"depreciation {self.depreciation} is not in [0, 1)")
+
+    def _check_types(self) -> None:
+        """Each option of its default's type (a study's ``cutoff_year = "2019"`` is refused here)."""
+        for option in fields(self):
+            value, kind = getattr(self, option.name), type(option.default)
+            if kind is tuple:
+                ok = isinstance(value, tuple)
+            elif kind is float:
+                ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+            else:
+                ok = isinstance(value, kind) and not isinstance(value, bool)
+            if not ok:
+                expected = {int: "a whole number", float: "a finite number", str: "a string", tuple: "a list"}[kind]
+                example = json.dumps(list(option.default) if kind is tuple else option.default, ensure_ascii=False)
+                raise InputError(f"'{option.name}' must be {expected}, got {value!r}",
+                                 fix=f"write {option.name} = {example}")
 
     def to_dict(self) -> dict:
         """The options as a JSON-able dict (for the manifest and Parquet metadata)."""

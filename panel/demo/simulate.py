@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 
 from data_schemas.errors import InputError
-from panel.files import atomic_directory
 from panel.demo.customs_transactions import write_customs_transactions
+from panel.files import atomic_directory, replaceable
 from panel.demo.financials import BALANCE_COLUMNS, INCOME_COLUMNS, simulate_financials
 from panel.demo.firms import (
     annual_info_table,
@@ -28,7 +28,6 @@ from panel.demo.firms import (
     simulate_firms,
     simulate_st_prefixes,
 )
-from panel.demo.folder import check_target
 from panel.demo.imports import write_imports_demo
 from panel.demo.params import FIRST_SUPPLIER_YEAR, MAX_FIRMS, MIN_FIRMS, DemoParams
 from panel.demo.patents import KINDS, patent_counts_table, patent_records_table, simulate_patent_counts
@@ -233,13 +232,14 @@ def write_demo(out_dir: str | Path, *, seed: int = 0, n_firms: int = 4000, force
     Parameters
     ----------
     out_dir : str or Path
-        Folder to create; an existing non-empty folder is refused unless ``force``.
+        Folder to create; an existing non-empty folder is refused unless ``force``,
+        and even then unless it is an earlier demo (holds ``ground_truth.json``).
     seed : int
         Seed of all random draws.
     n_firms : int
         Number of firms.
     force : bool
-        Replace a non-empty ``out_dir``.
+        Replace an earlier demo in ``out_dir``.
 
     Returns
     -------
@@ -249,13 +249,14 @@ def write_demo(out_dir: str | Path, *, seed: int = 0, n_firms: int = 4000, force
     Raises
     ------
     InputError
-        For a non-empty ``out_dir`` without ``force``, or ``n_firms`` out of range.
+        For a non-empty ``out_dir`` without ``force`` or not written by the demo,
+        or ``n_firms`` out of range.
     """
     out_dir = Path(out_dir)
     check_size(n_firms)
-    check_target(out_dir, force=force)
+    replaceable(out_dir, force=force, marker=GROUND_TRUTH_FILE)  # before the work, and again when writing
     data = generate(seed, n_firms)
-    with atomic_directory(out_dir, force=True) as folder:  # check_target has refused what may not be replaced
+    with atomic_directory(out_dir, force=force, marker=GROUND_TRUTH_FILE) as folder:
         written = write_files(data, folder)
         for path in write_imports_demo(folder, seed=seed).values():
             written.append(WrittenFile(path.name, _data_rows(path), path.stat().st_size))

@@ -9,7 +9,8 @@ removed when the run ends, fails or is interrupted (Ctrl-C).
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -17,7 +18,7 @@ import pandas as pd
 from data_schemas.errors import InputError
 from panel.engines.compress import CompressedData, compression_sql
 from panel.engines.inputs import RecordInput, resolve_input
-from panel.engines.records import Aggregation, BadRows, RecordTable, check_share, enforce_bad_share
+from panel.engines.records import Aggregation, BadRows, Check, RecordTable, check_share, enforce_bad_share
 
 #: rows of each failed check whose line numbers are reported
 LINES_SHOWN = 5
@@ -112,22 +113,26 @@ class DuckDBEngine:
         share = check_share(max_bad_share)
         with tempfile.TemporaryDirectory(prefix="chokepoint-", dir=self.scratch_root) as scratch:
             records = resolve_input(location, Path(scratch))
-            with self.connect(Path(scratch)) as con:
-                source = _source_sql(records)
+            with ctrl_c_interrupts(), self.connect(Path(scratch)) as con:
+                source = _source_sql(records, rejects=True)
                 header = _header(con, source, records)
                 found = table.match_columns(header, records.label, self)
                 sql = table.summary_sql(self, found, source, dict(params or {}))
                 try:
                     summary = con.execute(sql).df()
+                except duckdb.InterruptException:
+                    raise
                 except duckdb.Error as exc:
                     raise _read_error(exc, records) from None
                 outputs, counts = table.split_summary(summary)
-                n_rows = sum(counts.values())
                 bad = [
                     self._bad_rows(con, table, records, found, check, counts[check.reason])
                     for check in table.checks
                     if counts.get(check.reason)
                 ]
+                if records.format == "csv":
+                    bad += _malformed_lines(con, records)
+                n_rows = sum(counts.values()) + sum(b.count for b in bad if b.check is MALFORMED)
         return Aggregation(outputs=outputs, n_rows=n_rows, bad=enforce_bad_share(bad, n_rows, share), engine=self.name)
 
     def compress(self, data: str | Path | pd.DataFrame, keys: list[str], outcome: str) -> CompressedData:
@@ -147,7 +152,7 @@ class DuckDBEngine:
         CompressedData
         """
         with tempfile.TemporaryDirectory(prefix="chokepoint-", dir=self.scratch_root) as scratch:
-            with self.connect(Path(scratch)) as con:
+            with ctrl_c_interrupts(), self.connect(Path(scratch)) as con:
                 if isinstance(data, pd.DataFrame):
                     con.register("chokepoint_records", data)
                     source, label = "chokepoint_records", "the data"
@@ -182,6 +187,49 @@ class DuckDBEngine:
         return BadRows(check, count, records.label, (), None)
 
 
+@contextmanager
+def ctrl_c_interrupts() -> Iterator[None]:
+    """Turn DuckDB's answer to Ctrl-C ("Query interrupted") back into :class:`KeyboardInterrupt`.
+
+    The CLI then stops with its interrupt message and exit code 130 instead of
+    a library error; nothing has been written at that point.
+    """
+    import duckdb
+
+    try:
+        yield
+    except (duckdb.InterruptException, RuntimeError) as exc:
+        if isinstance(exc, duckdb.InterruptException) or str(exc).startswith("Query interrupted"):
+            raise KeyboardInterrupt from None
+        raise
+
+
+#: CSV lines DuckDB could not split into the header's fields
+MALFORMED = Check(
+    reason="malformed",
+    column="",
+    condition="FALSE",
+    shown="",
+    problem="malformed CSV lines (wrong number of fields or an unclosed quote)",
+    fix="correct or remove these lines",
+)
+
+
+def _malformed_lines(con, records: RecordInput) -> list[BadRows]:
+    """The malformed lines DuckDB skipped, counted, with the first few line numbers of the first such part."""
+    count = con.execute("SELECT count(DISTINCT (file_id, line)) FROM reject_errors").fetchone()[0]
+    if not count:
+        return []
+    first = con.execute(
+        """SELECT s.file_path, e.file_id, e.line FROM reject_errors e JOIN reject_scans s USING (scan_id, file_id)
+           ORDER BY e.file_id, e.line"""
+    ).fetchall()
+    path, file_id = first[0][0], first[0][1]
+    lines = sorted({int(line) for _, fid, line in first if fid == file_id})[:LINES_SHOWN]
+    original = next((o for p, o in zip(records.files, records.originals) if str(p) == str(path)), Path(path))
+    return [BadRows(MALFORMED, int(count), str(original), tuple(lines), None)]
+
+
 def _quote(path: Path | str) -> str:
     return str(path).replace("'", "''")
 
@@ -190,13 +238,18 @@ def _file_list(records: RecordInput) -> str:
     return "[" + ", ".join(f"'{_quote(p)}'" for p in records.files) + "]"
 
 
-def _source_sql(records: RecordInput, *, typed: bool = False) -> str:
-    """The DuckDB table function reading every part (CSV cells as text unless ``typed``)."""
+def _source_sql(records: RecordInput, *, typed: bool = False, rejects: bool = False) -> str:
+    """The DuckDB table function reading every part.
+
+    CSV cells are read as text unless ``typed``; with ``rejects``, malformed
+    CSV lines (wrong number of fields, an unclosed quote) are skipped and
+    recorded in DuckDB's ``reject_errors`` table instead of failing the read.
+    """
     if records.format == "parquet":
         return f"read_parquet({_file_list(records)}, union_by_name = true)"
-    return (
-        f"read_csv({_file_list(records)}, header = true, all_varchar = {str(not typed).lower()}, union_by_name = true)"
-    )
+    options = f"header = true, all_varchar = {str(not typed).lower()}"
+    options += ", store_rejects = true" if rejects else ", union_by_name = true"
+    return f"read_csv({_file_list(records)}, {options})"
 
 
 def _numbered_source_sql(records: RecordInput) -> str:

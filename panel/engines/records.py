@@ -312,7 +312,8 @@ class BadRows:
     def line(self) -> str:
         """One line for the bad-row report."""
         where = f"; first at {self.file} " + ", ".join(str(n) for n in self.lines) if self.lines else ""
-        return f"{self.check.column}: {self.check.problem}: {self.count:,} rows{where}"
+        column = f"{self.check.column}: " if self.check.column else ""
+        return f"{column}{self.check.problem}: {self.count:,} rows{where}"
 
 
 @dataclass(frozen=True)

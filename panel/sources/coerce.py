@@ -8,9 +8,11 @@ offending line numbers (the series index).
 * stock codes: digits, zero-padded to 6 (``1`` -> ``000001``; ``000001.SZ``
   and ``SZ000001`` accepted);
 * dates: ``YYYY-MM-DD``, ``YYYY/MM/DD``, ``YYYYMMDD`` (an optional time part
-  is ignored), datetime cells, and Excel serial day numbers in XLSX;
+  is ignored), datetime cells, and Excel serial day numbers (five-digit whole
+  numbers, 1954-10-14 .. 2173-10-14; in XLSX cells or CSV text);
 * numbers: thousands separators and surrounding blanks stripped; empty,
-  ``NA``, ``N/A``, ``NULL``, ``-``, ``--`` mean missing;
+  ``NA``, ``N/A``, ``NULL``, ``-``, ``--`` mean missing; ``inf``, ``-inf``
+  and numbers too large for a float (``1e400``) are errors, never values;
 * whole numbers: as numbers, and the value must be integral.
 """
 
@@ -129,6 +131,10 @@ def parse_numbers(raw: pd.Series, column: str, file: str | Path | None, *, whole
         bad = values.isna() & ~missing
         if bad.any():
             raise _bad("expected a number", raw[bad], column, file, "correct these cells or leave them empty")
+    infinite = np.isinf(values)
+    if infinite.any():
+        raise _bad("expected a finite number", raw[infinite], column, file,
+                   "correct these cells or leave them empty (an infinite amount is never a value)")
     if whole:
         fractional = values.notna() & (values != np.floor(values))
         if fractional.any():
@@ -169,6 +175,9 @@ def parse_dates(raw: pd.Series, column: str, file: str | Path | None, *, excel: 
         for fmt in _DATE_FORMATS:
             todo = fast.isna()
             fast[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+        serial = pd.to_numeric(text.where(text.str.fullmatch(r"\d{5}"), None), errors="coerce")
+        serial = serial.where((serial >= _SERIAL_RANGE[0]) & (serial < _SERIAL_RANGE[1]))
+        fast = fast.fillna(_EXCEL_EPOCH + pd.to_timedelta(serial, unit="D"))
         bad = fast.isna() & ~_missing_mask(raw)
         if bad.any():
             raise _bad(_DATE_PROBLEM, raw[bad], column, file, _DATE_FIX)

@@ -58,13 +58,14 @@ import difflib
 import hashlib
 import re
 import tomllib
+import warnings
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import pandas as pd
 
-from data_schemas.errors import InputError
+from data_schemas.errors import InputError, during
 from data_schemas.raw import RAW_SCHEMAS
 from panel.engines import Engine
 from panel.sources.customs_transactions import aggregate_customs_transactions
@@ -81,6 +82,8 @@ from panel.sources.vendor import read_export
 REQUIRED_TABLES = ("company", "balance_sheet", "income_statement")
 #: file stem of firm-level customs transactions (read in one engine pass into ``import_shares``)
 TRANSACTIONS_STEM = "customs_transactions"
+#: file stems of other studies' inputs (commodity imports) that may share the folder
+OTHER_STEMS = ("customs_imports", "gdp", "hs_groups")
 CONFIG_NAME = "sources.toml"
 _ENTRY_KEYS = {
     "file": "a path or a list of paths",
@@ -199,19 +202,22 @@ def load_folder(
         files = _entry_files(entry, base, name) or (discover(folder, LAYOUTS[name].file_stem) if name in LAYOUTS else [])
         if not files and "source" not in entry:
             continue
-        if name == "patent_records":
-            aggregates = _patent_aggregates(files, cutoff_year, engine)
-            tables["patent_firm_year"] = aggregates.firm_year
-            tables["semiconductor_share"] = aggregates.semiconductor_share
-            provenance["patent_firm_year"] = provenance["semiconductor_share"] = _records(files)
-            continue
-        tables[name], used = _read_table(name, entry, files, base)
-        provenance[name] = _records(used)
+        with during(f"reading the {name} table from {', '.join(str(f) for f in files) or 'the bundled reference'}"):
+            if name == "patent_records":
+                aggregates = _patent_aggregates(files, cutoff_year, engine)
+                tables["patent_firm_year"] = aggregates.firm_year
+                tables["semiconductor_share"] = aggregates.semiconductor_share
+                provenance["patent_firm_year"] = provenance["semiconductor_share"] = _records(files)
+                continue
+            tables[name], used = _read_table(name, entry, files, base)
+            provenance[name] = _records(used)
     transactions = discover(folder, TRANSACTIONS_STEM)
     if transactions:
         tables["import_shares"] = aggregate_customs_transactions(transactions, engine=engine).firm_year
         provenance["import_shares"] = _records(transactions)
     missing = [name for name in REQUIRED_TABLES if tables.get(name) is None]
+    if not missing:
+        _warn_unmatched(folder, tables, entries, provenance)
     if missing:
         looked_for = ", ".join(f"{LAYOUTS[name].file_stem}.csv/.xlsx" for name in missing)
         raise InputError(
@@ -220,6 +226,38 @@ def load_folder(
             fix=f"add the files or point {CONFIG_NAME} at them",
         )
     return RawTables(**{name: tables.get(name) for name in TABLE_NAMES}, provenance=provenance)
+
+
+def _warn_unmatched(folder: Path, tables: Mapping[str, pd.DataFrame | None], entries: Mapping[str, dict],
+                    provenance: Mapping[str, tuple[FileRecord, ...]]) -> None:
+    """Warn about optional tables without a file and about data files no table read.
+
+    README files and CSMAR's field descriptions (``FS_Combas[DES][csv].txt``)
+    are not data; commodity-import files belong to another study.
+    """
+    absent = [name for name in LAYOUTS if tables.get(name) is None and name not in entries
+              and not (name == "patent_records" and tables.get("patent_firm_year") is not None)]
+    if absent:
+        warnings.warn("no file for the optional table(s) " + ", ".join(
+            f"{name} ({LAYOUTS[name].file_stem}.csv/.xlsx)" for name in absent)
+            + "; the panel variables built from them are left empty", stacklevel=3)
+    stems = [LAYOUTS[name].file_stem for name in LAYOUTS] + [TRANSACTIONS_STEM, *OTHER_STEMS]
+    claimed = {path.resolve() for stem in stems for path in discover(folder, stem)}
+    claimed |= {Path(record.path).resolve() for records in provenance.values() for record in records}
+    stray = sorted(p.name for p in folder.iterdir() if p.is_file() and p.suffix.lower() in READABLE_SUFFIXES
+                   and p.resolve() not in claimed and not p.name.upper().startswith("README") and "[DES]" not in p.name)
+    if stray:
+        named = [f"{name} (did you mean {close[0]}?)" if (close := _closest_stem(name, stems)) else name
+                 for name in stray]
+        warnings.warn(f"file(s) not recognised as any table, not read: {', '.join(named)}; name each file after "
+                      f"its table ({', '.join(stems[:len(LAYOUTS)])}) or point {CONFIG_NAME} at it", stacklevel=3)
+
+
+def _closest_stem(name: str, stems: list[str]) -> list[str]:
+    """The table stem a misnamed file was probably meant to have (``subsidy_2019.csv`` -> ``subsidies``)."""
+    stem = Path(name).stem
+    return (difflib.get_close_matches(stem, stems, n=1, cutoff=0.6)
+            or difflib.get_close_matches(re.split(r"[_\-. ]", stem)[0], stems, n=1, cutoff=0.6))
 
 
 def discover(folder: Path, stem: str) -> list[Path]:

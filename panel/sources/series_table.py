@@ -3,7 +3,8 @@
 The user names the three columns.  Values are parsed as numbers (missing
 cells stay missing, for the index functions to report); periods are ordered
 as numbers when every period is a number (``1, 2, 10`` or years), otherwise as
-calendar months (``YYYY-MM``, ``YYYYMM``, dates).
+calendar months (``YYYY-MM``, ``YYYYMM``, dates).  A monthly series that
+skips a month is an error: the indices weigh periods by their position.
 """
 
 from __future__ import annotations
@@ -68,7 +69,23 @@ def read_series_table(path: str | Path, *, series: str, period: str, value: str)
                 fix="fill these cells or drop the rows",
             )
     values = parse_numbers(cells[headers["value"]], headers["value"], raw.path)
-    return pd.DataFrame({"series": names, "period": periods, "value": values}, index=cells.index)
+    table = pd.DataFrame({"series": names, "period": periods, "value": values}, index=cells.index)
+    if pd.api.types.is_datetime64_any_dtype(periods.dtype):
+        _check_no_month_gaps(table, headers["period"], raw.path)
+    return table
+
+
+def _check_no_month_gaps(table: pd.DataFrame, column: str, file: Path) -> None:
+    """Raise if a monthly series skips a month: the indices weigh periods by position, a gap would shift them."""
+    for name, rows in table.groupby("series", sort=False):
+        months = pd.PeriodIndex(rows["period"].drop_duplicates().sort_values(), freq="M")
+        expected = pd.period_range(months.min(), months.max(), freq="M")
+        missing = expected.difference(months)
+        if len(missing):
+            shown = ", ".join(str(m) for m in missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
+            raise InputError(f"series '{name}' has no row for {len(missing)} month(s) between {months.min()} and "
+                             f"{months.max()}: {shown}", file=file, column=column,
+                             fix="add the missing months (value 0 if nothing was imported) or leave the series out")
 
 
 def _periods(raw: pd.Series, column: str, file: Path) -> pd.Series:

@@ -9,10 +9,17 @@ validation happen in :mod:`panel.sources.coerce` and
 
 The format is decided by the file's first bytes where they are unambiguous
 (an XLSX saved under a ``.csv`` name is still read as XLSX), else by the suffix.
+
+Nothing is lost silently: a CSV whose data lines have fewer fields than the
+header, or whose last line is shorter than every other data line and has no
+line break after it, looks cut off and is refused; so is a workbook with data
+on more than one sheet (the message lists the sheets).  A file that cannot be
+opened (permissions) is an error naming it.
 """
 
 from __future__ import annotations
 
+import csv
 import io
 import math
 import zipfile
@@ -84,8 +91,12 @@ def read_raw(path: str | Path) -> RawTable:
     path = Path(path)
     if not path.is_file():
         raise InputError("file not found", file=path, fix="check the path")
-    with path.open("rb") as handle:
-        head = handle.read(8)
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except OSError as exc:
+        raise InputError(f"cannot open the file ({exc.strerror or exc.__class__.__name__})", file=path,
+                         fix="check that you may read it (permissions) and that it is not locked") from None
     kind = sniff_kind(path, head)
     if kind == "xls":
         raise InputError(
@@ -121,6 +132,7 @@ def _read_csv(path: Path) -> pd.DataFrame:
         raise _empty(path)
     first_line = text.split("\n", 1)[0]
     delimiter = max(_DELIMITERS, key=first_line.count)
+    _check_complete(text, delimiter, path)
     try:
         cells = pd.read_csv(
             io.StringIO(text),
@@ -141,21 +153,57 @@ def _read_csv(path: Path) -> pd.DataFrame:
     return _with_header(cells, path, blank)
 
 
+_CUT_FIX = "the file looks cut off: export or copy it again (if it is complete, end it with a line break)"
+
+
+def _check_complete(text: str, delimiter: str, path: Path) -> None:
+    """Refuse a CSV that looks cut off (see the module docstring); ``text`` has no leading blank lines."""
+    lines = text.rstrip("\r\n").splitlines()
+    lines = [line for line in lines if line.strip()]
+    if len(lines) < 2:
+        return
+    header, last = (next(csv.reader([line], delimiter=delimiter)) for line in (lines[0], lines[-1]))
+    if '"' not in lines[-1] and len(last) < len(header):
+        raise InputError(f"the last line has {len(last)} fields, the header {len(header)}", file=path,
+                         rows=[_last_line_number(text)], fix="the file looks cut off: export or copy it again")
+    if text.endswith(("\n", "\r")) or len(lines) < 4:
+        return
+    if len(lines[-1]) < min(len(line) for line in lines[1:-1]):
+        raise InputError("the last line is shorter than every other line and has no line break after it",
+                         file=path, rows=[_last_line_number(text)], fix=_CUT_FIX)
+
+
+def _last_line_number(text: str) -> int:
+    """Line number (1 = first) of the last line of ``text`` that is not empty."""
+    return text.rstrip("\r\n").count("\n") + 1
+
+
 def _read_xlsx(path: Path) -> pd.DataFrame:
     import openpyxl
 
     with path.open("rb") as handle:  # a handle: openpyxl would refuse an XLSX named .csv
         try:
             book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
-            rows = list(book.worksheets[0].iter_rows(values_only=True))
+            filled = [sheet for sheet in book.worksheets if _has_data(sheet)]
+            rows = list((filled or book.worksheets)[0].iter_rows(values_only=True))
         except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, IndexError):
             raise _unreadable(path) from None
+    if len(filled) > 1:
+        names = ", ".join(f"'{sheet.title}'" for sheet in filled)
+        raise InputError(f"the workbook has data on {len(filled)} sheets ({names}); one sheet per file is read",
+                         file=path, fix="keep the table on one sheet (move notes and other tables to files of "
+                                        "their own, one per table) or save the table's sheet as CSV")
     if not rows:
         raise _empty(path)
     width = max(len(row) for row in rows)
     cells = pd.DataFrame([list(row) + [None] * (width - len(row)) for row in rows], dtype=object)
     cells.index = pd.RangeIndex(1, len(cells) + 1)
     return _with_header(cells, path, cells.map(_is_blank).all(axis=1))
+
+
+def _has_data(sheet) -> bool:
+    """Whether a worksheet holds any non-blank cell."""
+    return any(not _is_blank(value) for row in sheet.iter_rows(values_only=True) for value in row)
 
 
 def _with_header(cells: pd.DataFrame, path: Path, blank: pd.Series) -> pd.DataFrame:

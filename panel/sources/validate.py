@@ -121,6 +121,8 @@ def _describe(check: str, schema: pa.DataFrameSchema, column: str) -> str:
             return f"expected a value from {stats['min_value']} to {stats['max_value']}"
         if candidate.name == "greater_than_or_equal_to":
             return f"expected a value of at least {stats['min_value']}"
+        if candidate.name == "greater_than":
+            return f"expected a value above {stats['min_value']}"
         if candidate.name == "str_matches":
             return f"expected text matching {stats['pattern']}"
     if check.startswith("dtype("):

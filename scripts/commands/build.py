@@ -48,11 +48,14 @@ def command(data_dir: Path | None, demo: bool, out: Path, sample: str, cutoff_ye
     from panel.build.builder import build_panel
     from panel.build.options import BuildOptions
     from panel.engines import get_engine
-    from panel.files import refuse_existing
+    from panel.files import check_output_folder, refuse_existing
     from panel.firm_panel import companion_paths
     from panel.samples import select_sample
     from panel.sources import load_folder
 
+    if out.suffix.lower() != ".parquet":
+        raise click.UsageError(f"--out {out}: the panel is written as Parquet; name it *.parquet")
+    check_output_folder(out.parent, "the folder of --out")
     refuse_existing(companion_paths(out).values(), force=force)
     options = BuildOptions(cutoff_year=cutoff_year, sanction_date=sanction_date, winsorize=winsorize)
     records_engine = get_engine(engine, **({"master": spark_master} if engine == "spark" else {}))

@@ -54,9 +54,11 @@ def command(data: Path, outcome: str, unit: str, time: str, cohort: str, estimat
       chokepoint did mpdta.csv --y lemp --unit countyreal --time year --cohort first_treat --estimator imputation
       chokepoint did panel.dta --y roa --unit firm_id --time year --cohort g --control notyet --format json
     """
-    import json
+    import warnings
 
-    from data_schemas.errors import InputError
+    from report.json_text import strict_json
+
+    from data_schemas.errors import InputError, during
     from models.staggered import ESTIMATORS
 
     names = _names(covariates)
@@ -65,9 +67,15 @@ def command(data: Path, outcome: str, unit: str, time: str, cohort: str, estimat
                          fix="drop --control or use --estimator callaway-santanna")
     frame = _read(data, _Columns((outcome, unit, time, cohort, *names)))
     options = {"control": control} if estimator == "callaway-santanna" else {}
-    result = ESTIMATORS[estimator](frame, outcome, unit=unit, time=time, cohort=cohort, covariates=names,
-                                   file=str(data), **options)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with during(f"estimating {estimator} on {data}"):
+            result = ESTIMATORS[estimator](frame, outcome, unit=unit, time=time, cohort=cohort, covariates=names,
+                                           file=str(data), **options)
+    for warning in caught:
+        if issubclass(warning.category, UserWarning):
+            click.echo(f"Warning: {warning.message}", err=True)
     if output == "json":
-        click.echo(json.dumps(result.to_dict()))
+        click.echo(strict_json(result.to_dict()))
     else:
         click.echo(result.summary())

@@ -60,10 +60,12 @@ def command(
       chokepoint fit panel.dta --y roa --x rd --fe firm_id --vcov driscoll-kraay --time year
       chokepoint fit panel.parquet --y invention_apply --x exposed_post --fe firm_id,year --family poisson
     """
-    import json
+    from report.json_text import strict_json
     import warnings
 
+    from data_schemas.errors import during
     from models import Spec, fit
+    from models.inference.wild_bootstrap import few_clusters_warning
 
     spec = Spec(
         outcome,
@@ -81,11 +83,14 @@ def command(
     frame = _read(data, spec)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        result = fit(frame, spec, file=str(data))
+        with during(f"fitting {outcome} on {regressors} in {data}"):
+            result = fit(frame, spec, file=str(data))
     for warning in caught:
         click.echo(f"Warning: {warning.message}", err=True)
+    if few := few_clusters_warning(result.n_clusters):
+        click.echo(f"Warning: {few}", err=True)
     if output == "json":
-        click.echo(json.dumps(result.to_dict()))
+        click.echo(strict_json(result.to_dict()))
     else:
         click.echo(result.summary())
 

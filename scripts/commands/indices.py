@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
@@ -51,7 +50,9 @@ def command(data: Path, series: str, period: str, value: str, weights: str, outp
         for row in indices.itertuples()
     ]
     if output_format == "json":
-        click.echo(json.dumps(records, indent=2, ensure_ascii=False))
+        from report.json_text import strict_json
+
+        click.echo(strict_json(records, indent=2))
         return
     width = max(len("series"), *(len(r["series"]) for r in records))
     click.echo(f"{'series':<{width}}  {'periods':>7}  {'V':>7}  {'G':>8}  {'V band':<6}  pattern")
