@@ -48,13 +48,12 @@ def test_unsafe_study_names_are_refused_before_any_work(tmp_path, setup, name):
     assert not out.exists()
 
 
-@pytest.mark.parametrize("section,field", [("tables", "table"), ("models", "model")])
-def test_unsafe_entry_names_are_refused(tmp_path, setup, section, field):
+def test_unsafe_table_names_are_refused(tmp_path, setup):
     panel, out = setup
-    study = tiny_study(tmp_path, **{field: "../../x"})
+    study = tiny_study(tmp_path, table="../../x")
     result = cli("run", study, "--panel", panel, "--out", out)
     assert result.exit_code == 2
-    assert last_error(result) == f"Error: {study}: [[{section}]] #1: 'name' '../../x' is not a safe name; {RULE}"
+    assert last_error(result) == f"Error: {study}: [[tables]] #1: 'name' '../../x' is not a safe name; {RULE}"
     assert not (tmp_path / "a").exists()
 
 

@@ -17,6 +17,8 @@ from models.spec import Spec
 from models.studies.condition import Condition, parse_condition
 from panel.files import SAFE_NAME_RULE, name_problem
 
+#: entries whose names become file names and LaTeX labels (checked by panel.files.name_problem)
+NAMES_BECOME_FILES = ("tables", "figures")
 #: panel identifiers every study entry may rely on
 UNIT, TIME = "firm_id", "year"
 FIGURE_KINDS = ("event_study", "marginal", "permutation")
@@ -48,7 +50,7 @@ class Where:
         at = cls(file, f"[[{section}]] #{position}")
         at.check_keys(table, keys, required)
         name = at.text(table, "name")
-        if problem := name_problem(name):
+        if section in NAMES_BECOME_FILES and (problem := name_problem(name)):
             raise at.error(f"'name' {problem}", fix=SAFE_NAME_RULE)
         return cls(file, f"[[{section}]] '{name}'"), name
 

@@ -131,8 +131,6 @@ def _notes(page: Mapping[str, Any], tables: Mapping[str, Table]) -> list[str]:
     out = ['<section id="notes">', "<h2>Warnings and notes</h2>"]
     if page["warnings"]:
         out += ['<ul class="notes warnings">', *(f"<li>{html(w)}</li>" for w in page["warnings"]), "</ul>"]
-    else:
-        out.append("<p>The run raised no warnings.</p>")
     notes = list(dict.fromkeys(note for table in tables.values() for note in table.notes))
     if notes:
         out += ["<p>Notes under the tables, once each:</p>", '<ul class="notes">',
