@@ -22,6 +22,9 @@ NAMES_BECOME_FILES = ("tables", "figures")
 #: panel identifiers every study entry may rely on
 UNIT, TIME = "firm_id", "year"
 FIGURE_KINDS = ("event_study", "marginal", "permutation")
+
+#: How an event-study figure draws coefficients: as estimated, or as percentage changes 100 (exp(b) - 1).
+FIGURE_SCALES = ("coefficient", "percent")
 TABLE_KINDS = ("regression", "staggered")
 #: staggered estimators in the order of the robustness table's columns
 STAGGERED_ESTIMATORS = ("twfe", "sun-abraham", "callaway-santanna", "imputation")
@@ -163,10 +166,10 @@ def _draws(table: Mapping[str, Any], at: Where, default: int) -> int:
     return draws
 
 
-def _spec(at: Where, outcome: str, terms: Sequence[str], fixed_effects, cluster, vcov) -> Spec:
+def _spec(at: Where, outcome: str, terms: Sequence[str], fixed_effects, cluster, vcov, family: str = "gaussian") -> Spec:
     try:
         return Spec(outcome, tuple(terms), fixed_effects=fixed_effects, cluster=cluster, vcov=vcov,
-                    time=TIME if vcov == "driscoll-kraay" else None)
+                    time=TIME if vcov == "driscoll-kraay" else None, family=family)
     except InputError as exc:
         raise at.error(exc.problem, exc.fix) from None
 
@@ -177,6 +180,7 @@ class ModelEntry:
 
     The coefficients are ``regressors``, then ``interactions`` (products of
     columns, named by joining them with ``:``), then ``controls``.
+    ``family = "poisson"`` makes it Poisson pseudo-maximum likelihood (counts).
     """
 
     name: str
@@ -186,7 +190,7 @@ class ModelEntry:
     controls: tuple[str, ...]
     subsample: Subsample
 
-    KEYS = ("name", "regressors", "interactions", *_ESTIMATION_KEYS)
+    KEYS = ("name", "regressors", "interactions", "family", *_ESTIMATION_KEYS)
 
     @classmethod
     def read(cls, table: Mapping[str, Any], file: str | None, position: int) -> ModelEntry:
@@ -198,7 +202,7 @@ class ModelEntry:
         if not terms:
             raise at.error("no regressors", fix="give regressors, interactions or controls")
         spec = _spec(at, at.text(table, "outcome"), terms, at.names(table, "fixed_effects"),
-                     at.names(table, "cluster"), at.text(table, "vcov"))
+                     at.names(table, "cluster"), at.text(table, "vcov"), at.text(table, "family", "gaussian"))
         return cls(name, spec, regressors, interactions, controls, Subsample.read(table, at))
 
     @property
@@ -219,6 +223,8 @@ class ModelEntry:
                "interactions": list(self.interactions), "controls": list(self.controls),
                "fixed_effects": list(self.spec.fixed_effects), "cluster": list(self.spec.cluster),
                "vcov": self.spec.vcov}
+        if self.spec.family != "gaussian":
+            out["family"] = self.spec.family
         return {**out, **self.subsample.to_dict()}
 
 
@@ -230,7 +236,8 @@ class EventStudyEntry:
     ``first_treat_year``) or a year (an exposure design): with a year, either
     ``treated`` names a 0/1 column (those firms are treated from that year) or
     ``exposure`` names a continuous column (coefficients exposure × year,
-    reference year ``timing + reference``).
+    reference year ``timing + reference``). ``family = "poisson"`` estimates
+    it by Poisson pseudo-maximum likelihood.
     """
 
     name: str
@@ -246,8 +253,10 @@ class EventStudyEntry:
     cluster: tuple[str, ...]
     vcov: str | None
     subsample: Subsample
+    family: str = "gaussian"
 
-    KEYS = ("name", "timing", "treated", "exposure", "window", "reference", "bin_endpoints", *_ESTIMATION_KEYS)
+    KEYS = ("name", "timing", "treated", "exposure", "window", "reference", "bin_endpoints", "family",
+            *_ESTIMATION_KEYS)
 
     @classmethod
     def read(cls, table: Mapping[str, Any], file: str | None, position: int) -> EventStudyEntry:
@@ -276,9 +285,10 @@ class EventStudyEntry:
             name, at.text(table, "outcome"), timing, treated, exposure, window, reference, bin_endpoints,
             at.names(table, "controls"), at.names(table, "fixed_effects", (UNIT, TIME)),
             at.names(table, "cluster", (UNIT,) if table.get("vcov", "cluster") == "cluster" else ()),
-            at.text(table, "vcov"), Subsample.read(table, at),
+            at.text(table, "vcov"), Subsample.read(table, at), at.text(table, "family", "gaussian"),
         )
-        _spec(at, entry.outcome, ("event_0", *entry.controls), entry.fixed_effects, entry.cluster, entry.vcov)
+        _spec(at, entry.outcome, ("event_0", *entry.controls), entry.fixed_effects, entry.cluster, entry.vcov,
+              entry.family)
         return entry
 
     @property
@@ -299,6 +309,8 @@ class EventStudyEntry:
                    fixed_effects=list(self.fixed_effects), cluster=list(self.cluster))
         if self.vcov is not None:
             out["vcov"] = self.vcov
+        if self.family != "gaussian":
+            out["family"] = self.family
         return {**out, **self.subsample.to_dict()}
 
 
@@ -556,6 +568,9 @@ class FigureEntry:
     The sources of an event-study figure are event studies or ``[[staggered]]``
     entries; a staggered entry draws one series per estimator.  A permutation
     figure has one source, a ``[[randomization]]`` entry, drawn as a histogram.
+    ``scale = "percent"`` draws event-study coefficients (log changes: of the
+    expected count for a Poisson entry, of 1 + the outcome for a log-linear one)
+    as percentage changes :math:`100(e^b - 1)`, intervals transformed alike.
     """
 
     name: str
@@ -566,8 +581,9 @@ class FigureEntry:
     ylabel: str = ""
     notes: str = ""
     labels: tuple[str, ...] = ()
+    scale: str = "coefficient"
 
-    KEYS = ("name", "kind", "sources", "title", "xlabel", "ylabel", "notes", "labels")
+    KEYS = ("name", "kind", "sources", "title", "xlabel", "ylabel", "notes", "labels", "scale")
 
     @classmethod
     def read(cls, table: Mapping[str, Any], file: str | None, position: int) -> FigureEntry:
@@ -578,8 +594,12 @@ class FigureEntry:
         labels = at.names(table, "labels") if "labels" in table else ()
         if labels and len(labels) != len(sources):
             raise at.error(f"{len(labels)} labels for {len(sources)} sources", fix="give one legend label per source")
+        scale = at.text(table, "scale", "coefficient")
+        at.choice(scale, FIGURE_SCALES, f"unknown scale '{scale}'")
+        if scale != "coefficient" and kind != "event_study":
+            raise at.error("scale applies to event-study figures only", fix="drop scale")
         return cls(name, kind, sources, at.text(table, "title", name), at.text(table, "xlabel", ""),
-                   at.text(table, "ylabel", ""), at.text(table, "notes", ""), labels)
+                   at.text(table, "ylabel", ""), at.text(table, "notes", ""), labels, scale)
 
     def to_dict(self) -> dict[str, Any]:
         """The TOML keys."""

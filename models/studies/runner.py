@@ -10,8 +10,8 @@ import pandas as pd
 
 from data_schemas.errors import InputError
 from models.absorb import reuse_demeaning
+from models.estimate import fit
 from models.event_study import event_study, event_term, exposure_event_study
-from models.fixed_effects import fit
 from models.marginal import add_interactions, add_year_interactions
 from models.names import did_you_mean
 from models.spec import Spec
@@ -219,7 +219,8 @@ def _first_year_column(entry: EventStudyEntry) -> str:
 
 
 def _event_study(entry: EventStudyEntry, frame: pd.DataFrame) -> EventStudyResult:
-    common = {"controls": entry.controls, "fixed_effects": entry.fixed_effects, "cluster": entry.cluster, "vcov": entry.vcov}
+    common = {"controls": entry.controls, "fixed_effects": entry.fixed_effects, "cluster": entry.cluster, "vcov": entry.vcov,
+              "family": entry.family}
     if entry.exposure is not None:
         reference_year = entry.timing + entry.reference
         result = exposure_event_study(frame, entry.outcome, exposure=entry.exposure, unit=UNIT, time=TIME,
