@@ -2,7 +2,8 @@
 
 The flow follows linearmodels: a :class:`Spec` describes one model as data and
 is validated when it is built, :func:`fit` estimates it on a DataFrame and
-returns an immutable :class:`Result`.
+returns an immutable :class:`Result` (least squares, or Poisson pseudo-maximum
+likelihood with ``family="poisson"``, a :class:`PoissonResult`).
 
 >>> from models import Spec, fit
 >>> spec = Spec("roa", ("log_patents", "size"), fixed_effects=("firm", "year"), cluster=("firm",))
@@ -10,8 +11,8 @@ returns an immutable :class:`Result`.
 >>> result.std_errors["log_patents"]                            # doctest: +SKIP
 """
 
+from models.estimate import fit
 from models.event_study import event_study, exposure_event_study
-from models.fixed_effects import fit
 from models.marginal import (
     LinearCombination,
     add_interactions,
@@ -19,12 +20,15 @@ from models.marginal import (
     lincom,
     marginal_by_period,
 )
+from models.poisson_result import PoissonResult
 from models.result import Result, WaldTest
-from models.spec import VCOV_TYPES, Spec
+from models.spec import FAMILIES, VCOV_TYPES, Spec
 
 __all__ = [
+    "FAMILIES",
     "VCOV_TYPES",
     "LinearCombination",
+    "PoissonResult",
     "Result",
     "Spec",
     "WaldTest",

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from data_schemas.errors import InputError
-from models.fixed_effects import fit
+from models.estimate import fit
 from models.marginal import add_year_interactions
 from models.result import Result
 from models.spec import Spec
@@ -38,6 +38,7 @@ def event_study(
     cluster: Sequence[str] | None = None,
     vcov: str | None = None,
     weights: str | None = None,
+    family: str = "gaussian",
 ) -> Result:
     """Leads and lags of event time ``time - first_treated`` (a dynamic TWFE regression).
 
@@ -65,6 +66,10 @@ def event_study(
         Further regressors.
     fixed_effects, cluster, vcov, weights
         As in :class:`Spec`; default ``(unit, time)`` effects clustered by ``unit``.
+    family : {"gaussian", "poisson"}
+        Least squares, or Poisson pseudo-maximum likelihood (coefficients are
+        then log changes of the expected outcome; the pre-trend test is a
+        chi-squared test).
 
     Returns
     -------
@@ -98,7 +103,8 @@ def event_study(
             frame[event_term(k)] = (event_time == k).astype(float).to_numpy()
             terms.append(event_term(k))
     leads = [event_term(k) for k in range(low, 0) if k != reference]
-    return _fit_with_pretrend(frame, outcome, terms, leads, unit, time, controls, fixed_effects, cluster, vcov, weights)
+    return _fit_with_pretrend(frame, outcome, terms, leads, unit, time, controls, fixed_effects, cluster, vcov, weights,
+                              family)
 
 
 def exposure_event_study(
@@ -114,6 +120,7 @@ def exposure_event_study(
     cluster: Sequence[str] | None = None,
     vcov: str | None = None,
     weights: str | None = None,
+    family: str = "gaussian",
 ) -> Result:
     """Continuous-exposure event study: ``exposure × 1{time == t}`` for each t but ``reference``.
 
@@ -126,7 +133,8 @@ def exposure_event_study(
     frame, names = add_year_interactions(data, exposure, time, reference)
     terms = list(names.values())
     leads = [name for period, name in names.items() if period < reference]
-    return _fit_with_pretrend(frame, outcome, terms, leads, unit, time, controls, fixed_effects, cluster, vcov, weights)
+    return _fit_with_pretrend(frame, outcome, terms, leads, unit, time, controls, fixed_effects, cluster, vcov, weights,
+                              family)
 
 
 def _fit_with_pretrend(
@@ -141,6 +149,7 @@ def _fit_with_pretrend(
     cluster: Sequence[str] | None,
     vcov: str | None,
     weights: str | None,
+    family: str,
 ) -> Result:
     spec = Spec(
         outcome,
@@ -150,6 +159,7 @@ def _fit_with_pretrend(
         vcov=vcov,
         weights=weights,
         time=time if vcov == "driscoll-kraay" else None,
+        family=family,
     )
     result = fit(frame, spec)
     tested = [name for name in leads if name in result.names]

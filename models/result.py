@@ -25,6 +25,11 @@ VCOV_NOTES = {
 }
 
 
+def _float(value: float | None) -> float:
+    """A float read from JSON, where ``None`` stands for a statistic the model does not have."""
+    return float("nan") if value is None else float(value)
+
+
 def _frozen(values: Sequence[float] | np.ndarray) -> np.ndarray:
     array = np.array(values, dtype=float)
     array.flags.writeable = False
@@ -272,9 +277,18 @@ class Result:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Result:
-        """Rebuild a result from :meth:`to_dict`'s form."""
+        """Rebuild a result from :meth:`to_dict`'s form (a Poisson model's as its own class)."""
+        if cls is Result and data["spec"].get("family") == "poisson":
+            from models.poisson_result import PoissonResult  # a subclass: imported here, not at the top
+
+            return PoissonResult.from_dict(data)
+        return cls(**cls.fields_from_dict(data))
+
+    @staticmethod
+    def fields_from_dict(data: Mapping[str, Any]) -> dict[str, Any]:
+        """The constructor arguments of :class:`Result` read from :meth:`to_dict`'s form."""
         spec = Spec.from_dict(data["spec"])
-        return cls(
+        return dict(
             spec=spec,
             names=tuple(data["params"]),
             coef=np.asarray(list(data["params"].values()), dtype=float),
@@ -283,8 +297,8 @@ class Result:
             n_missing=int(data["n_missing"]),
             n_singletons=int(data["n_singletons"]),
             dropped_collinear=tuple(data["dropped_collinear"]),
-            rsquared=float(data["rsquared"]),
-            rsquared_within=float(data["rsquared_within"]),
+            rsquared=_float(data["rsquared"]),
+            rsquared_within=_float(data["rsquared_within"]),
             depvar_mean=float(data["depvar_mean"]),
             cluster_sizes=tuple(data["n_clusters"][name] for name in spec.cluster),
             df_fe=int(data["df_fe"]),

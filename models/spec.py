@@ -6,10 +6,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from data_schemas.errors import InputError, check_columns, unknown_choice
+from data_schemas.errors import InputError, check_columns, did_you_mean, unknown_choice
 
 #: The variance estimators :func:`models.fit` knows, see :mod:`models.covariance`.
 VCOV_TYPES = ("iid", "hc1", "cluster", "driscoll-kraay")
+
+#: Model families: least squares, or Poisson pseudo-maximum likelihood (see :mod:`models.poisson`).
+FAMILIES = ("gaussian", "poisson")
 
 
 def _names(value: str | Iterable[str] | None) -> tuple[str, ...]:
@@ -46,6 +49,13 @@ class Spec:
     lags : int, optional
         Bartlett lags of the Driscoll–Kraay estimator; the default is
         ``floor(T ** 0.25)`` as in R's ``plm::vcovSCC``.
+    family : {"gaussian", "poisson"}, optional
+        ``"gaussian"`` (the default) is least squares; ``"poisson"`` is Poisson
+        pseudo-maximum likelihood with a log link (:func:`models.poisson.fit_poisson`).
+    offset : str, optional
+        Poisson only: column added to the linear predictor with coefficient one.
+    exposure : str, optional
+        Poisson only: column of positive exposures; its log is the offset.
 
     Raises
     ------
@@ -69,6 +79,9 @@ class Spec:
     weights: str | None = None
     time: str | None = None
     lags: int | None = None
+    family: str = "gaussian"
+    offset: str | None = None
+    exposure: str | None = None
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -82,6 +95,7 @@ class Spec:
         set_(self, "vcov", vcov)
         self._check_names()
         self._check_vcov_needs()
+        self._check_family()
 
     def _check_names(self) -> None:
         if not self.regressors:
@@ -122,11 +136,28 @@ class Spec:
         if self.lags is not None and (int(self.lags) != self.lags or self.lags < 0):
             raise InputError(f"lags must be a non-negative integer, got {self.lags!r}")
 
+    def _check_family(self) -> None:
+        if self.family not in FAMILIES:
+            hint = did_you_mean(self.family, FAMILIES)
+            raise InputError(
+                f"unknown family '{self.family}'",
+                fix=(f"{hint} " if hint else "") + f"(choices: {', '.join(FAMILIES)})",
+            )
+        if self.family == "gaussian" and (self.offset or self.exposure):
+            raise InputError("an offset or exposure needs family 'poisson'", fix="set family='poisson'")
+        if self.offset and self.exposure:
+            raise InputError("give an offset or an exposure, not both", fix="the offset is log(exposure)")
+        if self.family == "poisson" and self.vcov == "driscoll-kraay":
+            raise InputError(
+                "vcov 'driscoll-kraay' is not available for family 'poisson'",
+                fix="use iid, hc1 or cluster (e.g. cluster by firm and year)",
+            )
+
     @property
     def columns(self) -> tuple[str, ...]:
         """Every data column the model reads, each once, in a stable order."""
         wanted = [self.outcome, *self.regressors, *self.fixed_effects, *self.cluster]
-        wanted += [name for name in (self.weights, self.time) if name is not None]
+        wanted += [name for name in (self.weights, self.time, self.offset, self.exposure) if name is not None]
         return tuple(dict.fromkeys(wanted))
 
     def check_columns(self, available: Iterable[str], file: str | None = None) -> None:

@@ -86,20 +86,30 @@ def _terms(results: Sequence, keep: Sequence[str] | None, drop: Sequence[str], o
 
 
 def _fe_statistics(results: Sequence) -> list[str]:
-    """The statistics shown by default: observations, within R² and/or R², mean of the outcome, clusters."""
+    """The statistics shown by default: observations, within R² and/or R² (pseudo-R² of Poisson columns),
+    mean of the outcome, clusters."""
     names = ["nobs"]
-    if any(r.fixed_effects for r in results):
+    linear = [r for r in results if not _is_poisson(r)]
+    if any(r.fixed_effects for r in linear):
         names.append("r2_within")
-    if any(not r.fixed_effects for r in results):
+    if any(not r.fixed_effects for r in linear):
         names.append("r2")
+    if len(linear) < len(results):
+        names.append("pseudo_r2")
     return [*names, "depvar_mean", "clusters"]
+
+
+def _is_poisson(result) -> bool:
+    """Whether a column is a Poisson (PPML) model, which has a pseudo-R² and no least-squares R²."""
+    return result.spec.family == "poisson"
 
 
 #: statistic name -> (row label, kind, value of a result); ``r2`` without ``r2_within`` shows every column's R²
 STATISTICS: dict[str, tuple[str, StatisticKind, Callable]] = {
     "nobs": ("Observations", "count", lambda r: r.nobs),
-    "r2": ("R²", "ratio", lambda r: r.rsquared),
-    "r2_within": ("Within R²", "ratio", lambda r: r.rsquared_within if r.fixed_effects else None),
+    "r2": ("R²", "ratio", lambda r: None if _is_poisson(r) else r.rsquared),
+    "r2_within": ("Within R²", "ratio", lambda r: r.rsquared_within if r.fixed_effects and not _is_poisson(r) else None),
+    "pseudo_r2": ("Pseudo R²", "ratio", lambda r: r.pseudo_rsquared if _is_poisson(r) else None),
     "depvar_mean": ("Mean of dep. var.", "ratio", lambda r: r.depvar_mean),
     "singletons": ("Singletons dropped", "count", lambda r: r.n_singletons),
     "pretrend_p": ("Pre-trend p-value", "ratio", lambda r: r.pretrend.pvalue if r.pretrend is not None else None),
@@ -210,6 +220,8 @@ def regression_table(
         indicators.append(
             TextRow("Controls", tuple("Yes" if set(controls) & set(r.params.index) else "No" for r in results))
         )
+    if any(_is_poisson(r) for r in results):
+        indicators.insert(0, TextRow("Estimator", tuple("PPML" if _is_poisson(r) else "OLS" for r in results)))
     indicators += [TextRow(label_text, tuple(cells)) for label_text, cells in extra_rows]
     kinds = [_standard_error_kind(r, labels) for r in results]
     if len(set(kinds)) > 1:
@@ -268,8 +280,17 @@ def _notes(results: Sequence, labels: Labels, sample_note: str | None, extra: Se
         columns.setdefault(result.describe_vcov(lambda name: labels(name).lower()), []).append(column)
     for note, where in columns.items():
         notes.append(note if len(columns) == 1 else f"{', '.join(f'({c})' for c in where)}: {note}")
-    if any(r.fixed_effects for r in results):
+    if any(r.fixed_effects and not _is_poisson(r) for r in results):
         notes.append("Within R² is the R² of the regression on the fixed-effect-demeaned data.")
+    poisson = [(i, r) for i, r in enumerate(results, 1) if _is_poisson(r)]
+    if poisson:
+        notes.append("PPML: Poisson pseudo-maximum likelihood on the count; a coefficient b is a change of "
+                     "100·(exp(b) − 1) % in the expected count. Pseudo R² is McFadden's 1 − ℓ/ℓ₀ (ℓ₀: constant only).")
+        separated = [(i, r.n_separated + r.n_separated_regressors) for i, r in poisson
+                     if r.n_separated + r.n_separated_regressors]
+        if separated:
+            notes.append("Observations dropped as separated (fixed-effect groups with only zero outcomes, or "
+                         "perfectly predicted zeros): " + ", ".join(f"({i}) {n:,}" for i, n in separated) + ".")
     if sample_note:
         notes.append(sample_note)
     singletons = [(i, r.n_singletons) for i, r in enumerate(results, 1) if r.n_singletons]

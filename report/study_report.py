@@ -12,6 +12,9 @@ from __future__ import annotations
 
 from functools import partial
 
+import numpy as np
+import pandas as pd
+
 from report.figures import event_study_plot, marginal_return_plot, permutation_histogram
 from report.page.content import Figure
 from report.regression import Labels, regression_table
@@ -159,10 +162,13 @@ def study_figures(results, *, simulated: bool = False) -> dict[str, Figure]:
             series = {}
             for legend, name in zip(entry.labels or entry.sources, entry.sources):
                 series.update(_event_series(results, name, legend, several=len(entry.sources) > 1))
+            if entry.scale == "percent":
+                series = {legend: percent_points(points) for legend, points in series.items()}
             reference = next((results.event_studies[n].reference for n in entry.sources if n in results.event_studies), -1)
             figures[label] = Figure(partial(
                 event_study_plot, series, reference=reference, title=entry.title,
-                xlabel=entry.xlabel, ylabel=entry.ylabel or "Coefficient", note=note,
+                xlabel=entry.xlabel, ylabel=entry.ylabel or ("Effect (%)" if entry.scale == "percent" else "Coefficient"),
+                note=note,
             ), entry.title, note)
         elif entry.kind == "permutation":
             test = results.randomization[entry.sources[0]]
@@ -178,6 +184,19 @@ def study_figures(results, *, simulated: bool = False) -> dict[str, Figure]:
                 xlabel=entry.xlabel or "Year", ylabel=entry.ylabel or "Marginal return", note=note,
             ), entry.title, note)
     return figures
+
+
+def percent_points(points: pd.DataFrame) -> pd.DataFrame:
+    """Event-study points (log changes) as percentage changes: estimate and bounds become 100 (exp(v) - 1).
+
+    Examples
+    --------
+    >>> points = pd.DataFrame({"event_time": [0], "estimate": [0.0], "lower": [-0.1], "upper": [0.1]})
+    >>> percent_points(points).round(3).to_dict("records")
+    [{'event_time': 0, 'estimate': 0.0, 'lower': -9.516, 'upper': 10.517}]
+    """
+    columns = ["estimate", "lower", "upper"]
+    return points.assign(**{c: 100 * np.expm1(points[c].astype(float)) for c in columns})
 
 
 def _event_series(results, name: str, legend: str, several: bool) -> dict:

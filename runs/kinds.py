@@ -153,9 +153,58 @@ class ImportSubstitutionStudy:
         }
 
 
+@dataclass(frozen=True)
+class CaseStudies:
+    """The built-in case studies: case selection, dossiers and counterfactuals of the built-in cases.
+
+    The cases are the demo's planted Leaderdrive-like firm (Leaderdrive itself
+    in real data) and the Huawei suppliers (:func:`panel.case_dossier.builtin_cases`);
+    synthetic control and synthetic DiD run for the single-firm case.
+    """
+
+    name: str = "case_studies"
+
+    def check(self, choice: Any, sample: str | None) -> None:
+        """The cases are named in the raw folder, and the case study has no firm sample."""
+        if sample is not None:
+            raise InputError(f"{self.name} has no firm sample", fix="leave out --sample")
+
+    def load(self, source: DataSource, sample: str | None) -> Any:
+        from models.case_study import DEFAULT_OUTCOMES
+        from panel.assemble.options import BuildOptions
+        from panel.case_dossier import builtin_cases, case_data
+
+        panel = source.panel(BuildOptions(), None)
+        folder = None if source.choice.panel_file is not None else source.raw_folder()
+        cases = [(case_data(panel.data, firms, label=label), DEFAULT_OUTCOMES if label == "leaderdrive_like" else ())
+                 for label, firms in builtin_cases(panel.data, folder)]
+        return panel, cases
+
+    def estimate(self, loaded: Any) -> Any:
+        from models.case_study import estimate_case_studies
+
+        panel, cases = loaded
+        return estimate_case_studies(panel.data, cases)
+
+    def render(self, results: Any, *, simulated: bool) -> Rendered:
+        from report.case_study import case_studies_figures, case_studies_tables
+
+        return Rendered(case_studies_tables(results, simulated=simulated),
+                        case_studies_figures(results, simulated=simulated))
+
+    def manifest(self, loaded: Any, results: Any, choice: Any, files: list[dict[str, Any]]) -> dict[str, Any]:
+        panel, cases = loaded
+        return {
+            "study": {"name": self.name, "cases": {case.label: list(case.firms) for case, _ in cases}},
+            "data": {**choice.describe(), "files": files},
+            "panel": {"options": panel.options.to_dict(), "firms": panel.n_firms, "firm_years": len(panel.data)},
+        }
+
+
 #: studies built into the program that are not TOML files: name -> their kind
 BUILTIN_KINDS: dict[str, Callable[[], StudyKind]] = {
     "import_substitution": ImportSubstitutionStudy,
+    "case_studies": CaseStudies,
 }
 
 

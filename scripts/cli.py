@@ -25,7 +25,7 @@ from data_schemas.errors import InputError, failed_step
 INTERRUPTED = 130
 
 #: the sub-commands, each the module of that name under scripts.commands
-COMMANDS = ("build", "demo", "did", "fit", "indices", "report", "run", "samples", "studies", "table")
+COMMANDS = ("build", "case", "demo", "did", "fit", "indices", "report", "run", "samples", "studies", "synth", "table")
 
 
 def summary(name: str) -> str:

@@ -28,7 +28,7 @@ def test_run_all_writes_one_bundle_per_study(small_demo, tmp_path):
     result = run("run", "all", "--data", small_demo, "--out", tmp_path, "--name", "r1")
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "import_substitution", "patenting_response", "r1.html", "returns_to_innovation", "supply_chain_dependence"]
+        "case_studies", "import_substitution", "patenting_response", "r1.html", "returns_to_innovation", "supply_chain_dependence"]
 
 
 def test_a_bundle_holds_every_table_format_and_figure(bundles):

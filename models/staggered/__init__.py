@@ -19,6 +19,7 @@ from models.staggered.imputation import imputation
 from models.staggered.results import Estimate, PretrendTest, StaggeredResult
 from models.staggered.sun_abraham import sun_abraham
 from models.staggered.twfe import twfe
+from models.staggered.wooldridge_poisson import wooldridge_poisson
 
 #: Estimators by the names the CLI and the studies use.
 ESTIMATORS = {
@@ -41,4 +42,5 @@ __all__ = [
     "imputation",
     "sun_abraham",
     "twfe",
+    "wooldridge_poisson",
 ]

@@ -31,6 +31,8 @@ panel built otherwise is refused. Keys: ``cutoff_year``, ``exposure_threshold``,
     fixed_effects   absorbed columns, e.g. ["firm_id", "year"], ["firm_id", "industry_year"], "province_year"
     cluster         one or two columns; vcov defaults to "cluster" when given, else "iid"
     vcov            "iid" | "hc1" | "cluster" | "driscoll-kraay" (Driscoll-Kraay over year)
+    family          "gaussian" (least squares, the default) | "poisson" (Poisson pseudo-maximum likelihood
+                    for counts, models.poisson; no driscoll-kraay; not for wild-bootstrap or randomization tests)
     sample          named sample of panel/samples.py for this entry
     where           condition on columns: comparisons "column OP value" (OP: == != < <= > >=,
                     text values quoted) joined by "and", e.g. "supplier_coverage == 1 and year >= 2012"
@@ -48,6 +50,7 @@ firm effects) is refused before estimating, with the fix.
     window          [first, last] event times kept (exposure designs: years timing+first..timing+last)
     reference       omitted event time, -1 by default (exposure designs: the year timing+reference)
     bin_endpoints   true: event times beyond the window join the endpoints (needs a window)
+    family          "gaussian" | "poisson" as for models (a Poisson pre-trend test is chi-squared)
     controls, fixed_effects (default ["firm_id", "year"]), cluster (default ["firm_id"]), vcov, sample, where
 
 ``[[marginal]]``: the return to ``x`` in each period, beta_x + beta_{x x 1{by = t}},
@@ -102,7 +105,8 @@ estimated for them, but the names in them are checked.
               an event-study figure may name [[staggered]] entries, one series per estimator; a
               permutation figure names one [[randomization]] entry, drawn as the histogram of its
               placebo coefficients with the observed one marked), title,
-              xlabel, ylabel, notes, labels (legend text, one per source; the entry names by default)
+              xlabel, ylabel, notes, labels (legend text, one per source; the entry names by default),
+              scale ("coefficient" | "percent": event-study coefficients drawn as 100 (exp(b) - 1) %)
 
 Wild-bootstrap and randomization tests appear as notes under every regression
 table holding their model.

@@ -26,6 +26,9 @@ NAMES_BECOME_FILES = ("tables", "figures")
 #: panel identifiers every study entry may rely on
 UNIT, TIME = "firm_id", "year"
 FIGURE_KINDS = ("event_study", "marginal", "permutation")
+
+#: How an event-study figure draws coefficients: as estimated, or as percentage changes 100 (exp(b) - 1).
+FIGURE_SCALES = ("coefficient", "percent")
 TABLE_KINDS = ("regression", "staggered")
 #: staggered estimators in the order of the robustness table's columns
 STAGGERED_ESTIMATORS = ("twfe", "sun-abraham", "callaway-santanna", "imputation")
@@ -227,10 +230,10 @@ def _draws(table: Mapping[str, Any], at: Where, default: int) -> int:
 
 
 def _spec(at: Where, outcome: str, terms: Sequence[str], fixed_effects: Sequence[str], cluster: Sequence[str],
-          vcov: str | None) -> Spec:
+          vcov: str | None, family: str | None = None) -> Spec:
     try:
         return Spec(outcome, tuple(terms), fixed_effects=tuple(fixed_effects), cluster=tuple(cluster), vcov=vcov,
-                    time=TIME if vcov == "driscoll-kraay" else None)
+                    time=TIME if vcov == "driscoll-kraay" else None, family=family or "gaussian")
     except InputError as exc:
         raise at.error(exc.problem, exc.fix) from None
 
@@ -265,6 +268,7 @@ class ModelEntry(Entry):
 
     The coefficients are ``regressors``, then ``interactions`` (products of
     columns, named by joining them with ``:``), then ``controls``.
+    ``family = "poisson"`` makes it Poisson pseudo-maximum likelihood (counts).
     """
 
     name: str
@@ -276,6 +280,7 @@ class ModelEntry(Entry):
     cluster: tuple[str, ...]
     vcov: str
     subsample: Subsample
+    family: str | None = None
 
     SECTION: ClassVar[str] = "models"
     REQUIRED: ClassVar[tuple[str, ...]] = ("name", "outcome")
@@ -290,10 +295,10 @@ class ModelEntry(Entry):
         if not terms:
             raise at.error("no regressors", fix="give regressors, interactions or controls")
         spec = _spec(at, at.required_text(table, "outcome"), terms, at.names(table, "fixed_effects"),
-                     at.names(table, "cluster"), at.text(table, "vcov"))
+                     at.names(table, "cluster"), at.text(table, "vcov"), at.text(table, "family"))
         return cls(name=name, regressors=regressors, interactions=interactions, outcome=spec.outcome,
                    controls=controls, fixed_effects=spec.fixed_effects, cluster=spec.cluster, vcov=str(spec.vcov),
-                   subsample=Subsample.read(table, at))
+                   subsample=Subsample.read(table, at), family=at.text(table, "family"))
 
     def prepare(self, frame: pd.DataFrame, at: Where) -> pd.DataFrame:
         """The entry's data with its interaction columns, checked for regressors the fixed effects absorb."""
@@ -302,8 +307,8 @@ class ModelEntry(Entry):
         return frame
 
     def estimate(self, frame: pd.DataFrame, at: Where) -> Any:
-        """The fitted model (:class:`models.result.Result`)."""
-        from models.fixed_effects import fit
+        """The fitted model (:class:`models.result.Result` or :class:`models.poisson.PoissonResult`)."""
+        from models.estimate import fit
 
         return fit(frame, self.spec)
 
@@ -316,7 +321,7 @@ class ModelEntry(Entry):
         """The model as a :class:`Spec`."""
         return Spec(self.outcome, (*self.regressors, *self.interactions, *self.controls),
                     fixed_effects=self.fixed_effects, cluster=self.cluster, vcov=self.vcov,
-                    time=TIME if self.vcov == "driscoll-kraay" else None)
+                    time=TIME if self.vcov == "driscoll-kraay" else None, family=self.family or "gaussian")
 
     @property
     def interaction_parts(self) -> tuple[tuple[str, ...], ...]:
@@ -340,7 +345,8 @@ class EventStudyEntry(Entry):
     ``first_treat_year``) or a year (an exposure design): with a year, either
     ``treated`` names a 0/1 column (those firms are treated from that year) or
     ``exposure`` names a continuous column (coefficients exposure × year,
-    reference year ``timing + reference``).
+    reference year ``timing + reference``). ``family = "poisson"`` estimates
+    it by Poisson pseudo-maximum likelihood.
     """
 
     name: str
@@ -356,6 +362,7 @@ class EventStudyEntry(Entry):
     cluster: tuple[str, ...]
     vcov: str | None
     subsample: Subsample
+    family: str | None = None
 
     SECTION: ClassVar[str] = "event_studies"
     REQUIRED: ClassVar[tuple[str, ...]] = ("name", "outcome", "timing")
@@ -388,9 +395,10 @@ class EventStudyEntry(Entry):
             window=window, reference=reference, bin_endpoints=bin_endpoints, controls=at.names(table, "controls"),
             fixed_effects=at.names(table, "fixed_effects", (UNIT, TIME)),
             cluster=at.names(table, "cluster", (UNIT,) if table.get("vcov", "cluster") == "cluster" else ()),
-            vcov=at.text(table, "vcov"), subsample=Subsample.read(table, at),
+            vcov=at.text(table, "vcov"), subsample=Subsample.read(table, at), family=at.text(table, "family"),
         )
-        _spec(at, entry.outcome, ("event_0", *entry.controls), entry.fixed_effects, entry.cluster, entry.vcov)
+        _spec(at, entry.outcome, ("event_0", *entry.controls), entry.fixed_effects, entry.cluster, entry.vcov,
+              entry.family)
         return entry
 
     @property
@@ -415,7 +423,7 @@ class EventStudyEntry(Entry):
         from models.studies.results import EventStudyResult
 
         options: dict[str, Any] = {"controls": self.controls, "fixed_effects": self.fixed_effects,
-                                   "cluster": self.cluster, "vcov": self.vcov}
+                                   "cluster": self.cluster, "vcov": self.vcov, "family": self.family or "gaussian"}
         if self.exposure is not None:
             year = int(self.timing)
             result = exposure_event_study(frame, self.outcome, exposure=self.exposure, unit=UNIT, time=TIME,
@@ -775,6 +783,9 @@ class FigureEntry(Entry):
     The sources of an event-study figure are event studies or ``[[staggered]]``
     entries; a staggered entry draws one series per estimator.  A permutation
     figure has one source, a ``[[randomization]]`` entry, drawn as a histogram.
+    ``scale = "percent"`` draws event-study coefficients (log changes: of the
+    expected count for a Poisson entry, of 1 + the outcome for a log-linear one)
+    as percentage changes :math:`100(e^b - 1)`, intervals transformed alike.
     """
 
     name: str
@@ -785,6 +796,7 @@ class FigureEntry(Entry):
     ylabel: str = ""
     notes: str = ""
     labels: tuple[str, ...] = ()
+    scale: str = "coefficient"
 
     SECTION: ClassVar[str] = "figures"
     REQUIRED: ClassVar[tuple[str, ...]] = ("name", "kind", "sources")
@@ -798,9 +810,13 @@ class FigureEntry(Entry):
         labels = at.names(table, "labels") if "labels" in table else ()
         if labels and len(labels) != len(sources):
             raise at.error(f"{len(labels)} labels for {len(sources)} sources", fix="give one legend label per source")
+        scale = at.required_text(table, "scale", "coefficient")
+        at.choice(scale, FIGURE_SCALES, "scale")
+        if scale != "coefficient" and kind != "event_study":
+            raise at.error("scale applies to event-study figures only", fix="drop scale")
         return cls(name=name, kind=kind, sources=sources, title=at.required_text(table, "title", name),
                    xlabel=at.required_text(table, "xlabel", ""), ylabel=at.required_text(table, "ylabel", ""),
-                   notes=at.required_text(table, "notes", ""), labels=labels)
+                   notes=at.required_text(table, "notes", ""), labels=labels, scale=scale)
 
 
 def unique_names(entries: Iterable, kind: str, file: str | None, taken: set[str]) -> None:

@@ -214,8 +214,11 @@ def _check_references(study: Study) -> None:
 
 
 def _check_tested_term(at: Where, test, models: Mapping[str, ModelEntry]) -> None:
-    """Raise unless ``test.model`` is a model of the study and ``test.term`` (if given) one of its regressors."""
+    """Raise unless ``test.model`` is a least-squares model of the study and ``test.term`` (if given) one of its regressors."""
     _check_names(at, (test.model,), models, "[[models]] entry")
+    if models[test.model].spec.family != "gaussian":
+        raise at.error(f"model '{test.model}' is a {models[test.model].spec.family} model; the test needs least squares",
+                       fix="test a least-squares model")
     regressors = models[test.model].spec.regressors
     if test.term is not None and test.term not in regressors:
         raise at.error(f"term '{test.term}' is not a coefficient of model '{test.model}'",

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from data_schemas.errors import InputError
+from panel.demo.cases import plant_cases
 from panel.demo.customs_transactions import write_customs_transactions
 from panel.demo.financials import BALANCE_COLUMNS, INCOME_COLUMNS, simulate_financials
 from panel.demo.firms import (
@@ -186,6 +187,7 @@ def generate(seed: int = 0, n_firms: int = 4000, params: DemoParams | None = Non
         tables=tables,
         file_names={name: file_name(name) for name in tables},
     )
+    tables, truth = plant_cases(tables, truth, firms)
     return DemoData(tables=tables, truth=truth)
 
 

@@ -19,6 +19,10 @@ from scripts.options import names
 @click.option("--time", help="Time column (needed by driscoll-kraay).")
 @click.option("--lags", type=int, help="Driscoll-Kraay lags [default: floor(T^(1/4))].")
 @click.option("--weights", help="Column of observation weights.")
+@click.option("--family", type=click.Choice(["gaussian", "poisson"]), default="gaussian", show_default=True,
+              help="Least squares, or Poisson pseudo-maximum likelihood for counts.")
+@click.option("--offset", help="Poisson: column added to the linear predictor.")
+@click.option("--exposure", help="Poisson: column of positive exposures (offset = log exposure).")
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Plain-text table or one JSON object.")
 def command(
@@ -31,19 +35,26 @@ def command(
     time: str | None,
     lags: int | None,
     weights: str | None,
+    family: str,
+    offset: str | None,
+    exposure: str | None,
     output: str,
 ) -> None:
     """Fit one fixed-effects model on a CSV, Parquet or Stata (.dta) file.
 
     Rows with missing values and fixed-effect singletons are dropped and
     counted; collinear regressors are dropped with a warning. Clustered
-    standard errors are CRV1 as in reghdfe/fixest.
+    standard errors are CRV1 as in reghdfe/fixest. With --family poisson the
+    model is Poisson pseudo-maximum likelihood (as fixest's fepois): rows in
+    fixed-effect groups with only zero outcomes are dropped and counted, rows
+    the regressors separate are dropped with a warning naming them.
 
     \b
     Examples:
       chokepoint fit panel.parquet --y roa --x log_patents,size --fe firm_id,year --cluster firm_id
       chokepoint fit wages.csv --y lwage --x union,married --fe nr,year --vcov hc1 --format json
       chokepoint fit panel.dta --y roa --x rd --fe firm_id --vcov driscoll-kraay --time year
+      chokepoint fit panel.parquet --y invention_apply --x exposed_post --fe firm_id,year --family poisson
     """
     import warnings
 
@@ -62,6 +73,9 @@ def command(
         weights=weights,
         time=time,
         lags=lags,
+        family=family,
+        offset=offset,
+        exposure=exposure,
     )
     frame = read_columns(data, spec.columns)
     with warnings.catch_warnings(record=True) as caught:

@@ -1,0 +1,17 @@
+"""Counterfactuals for a case: synthetic control, synthetic difference-in-differences and DiD.
+
+:func:`synthetic_design` checks a long panel and lays it out; :func:`fit_synthetic`
+estimates; :mod:`models.synthetic.inference` adds standard errors, placebos in space
+and time and leave-one-donor-out runs.  The estimators and their tuning follow
+Arkhangelsky et al. (2021) and reproduce their Table 1 on the Proposition 99 panel.
+"""
+
+from models.synthetic.core import METHODS
+from models.synthetic.data import SyntheticDesign, synthetic_design
+from models.synthetic.estimate import SE_METHODS, fit_synthetic
+from models.synthetic.results import LeaveOneOut, PlaceboInSpace, PlaceboInTime, SyntheticResult
+
+__all__ = [
+    "METHODS", "SE_METHODS", "LeaveOneOut", "PlaceboInSpace", "PlaceboInTime", "SyntheticDesign",
+    "SyntheticResult", "fit_synthetic", "synthetic_design",
+]

@@ -1,0 +1,83 @@
+"""``chokepoint synth``: synthetic control, synthetic DiD or DiD on any long table."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+ESTIMATORS = ("sdid", "sc", "did")
+STANDARD_ERRORS = ("placebo", "jackknife", "bootstrap", "none")
+
+
+@click.command(name="synth")
+@click.argument("data", type=click.Path(path_type=Path))
+@click.option("--unit", required=True, help="Unit column (e.g. state, firm code).")
+@click.option("--time", required=True, help="Period column (e.g. year).")
+@click.option("--y", "outcome", required=True, help="Outcome column.")
+@click.option("--treated", required=True, help="Treated unit, or several separated by commas.")
+@click.option("--start", required=True, help="First treated period.")
+@click.option("--estimator", type=click.Choice(ESTIMATORS), default="sdid", show_default=True,
+              help="Synthetic DiD, synthetic control or plain DiD (Arkhangelsky et al. 2021).")
+@click.option("--se", "se", type=click.Choice(STANDARD_ERRORS), default="placebo", show_default=True,
+              help="Standard error: placebo, jackknife (two or more treated units), bootstrap, or none.")
+@click.option("--donors", default=None, help="Restrict the donor pool to these units (comma-separated).")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Plain summary or JSON.")
+def command(data: Path, unit: str, time: str, outcome: str, treated: str, start: str, estimator: str, se: str,
+            donors: str | None, output_format: str) -> None:
+    """Average post-period effect on the TREATED units of a long table DATA.
+
+    Prints the estimate, its standard error (null where there is none), the donor
+    weights, the pre-period weights and the pre-period RMSPE.
+
+    \b
+    Examples:
+      chokepoint synth prop99.csv --unit State --time Year --y PacksPerCapita --treated California --start 1989
+      chokepoint synth panel.csv --unit firm --time year --y patents --treated 300024 --start 2019 \\
+          --estimator sc --format json
+    """
+    import pandas as pd
+
+    from models.synthetic import fit_synthetic, synthetic_design
+    from panel.sources.tabular import read_raw
+
+    table = read_raw(data).data
+    if time in table.columns:
+        numeric = pd.to_numeric(table[time], errors="coerce")
+        if numeric.notna().all():
+            table[time] = numeric
+    start_value: object = start
+    if time in table.columns and pd.api.types.is_numeric_dtype(table[time]):
+        try:
+            start_value = float(start) if "." in start else int(start)
+        except ValueError:
+            from data_schemas.errors import InputError
+
+            raise InputError(f"--start '{start}' is not a number like the periods in column '{time}'") from None
+    design = synthetic_design(
+        table, unit=unit, time=time, outcome=outcome, treated=[t.strip() for t in treated.split(",") if t.strip()],
+        start=start_value, donors=None if donors is None else [d.strip() for d in donors.split(",") if d.strip()],
+        source=str(data),
+    )
+    result = fit_synthetic(design, estimator, se=None if se == "none" else se)
+    summary = result.summary()
+    if output_format == "json":
+        click.echo(json.dumps(summary, indent=2, ensure_ascii=False))
+        return
+    std_error = "n/a" if result.std_error is None else f"{result.std_error:.4f} ({result.se_method})"
+    click.echo(f"{estimator} effect on {outcome}: {result.estimate:.4f}  standard error: {std_error}")
+    click.echo(f"pre-period RMSPE: {result.pre_rmspe:.4f}  donors: {result.n_donors}  "
+               f"pre-periods: {result.n_pre}  post-periods: {result.n_post}")
+    if result.dropped_donors:
+        click.echo(f"donors left out (outcome missing): {', '.join(result.dropped_donors)}")
+    click.echo("donor weights:")
+    for donor, weight in sorted(result.unit_weights.items(), key=lambda item: -item[1]):
+        if weight > 0:
+            click.echo(f"  {donor:<24} {weight:.4f}")
+    if any(result.time_weights.values()):
+        click.echo("pre-period weights:")
+        for period, weight in result.time_weights.items():
+            if weight > 0:
+                click.echo(f"  {period:<24} {weight:.4f}")
