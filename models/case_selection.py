@@ -22,11 +22,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from data_schemas.errors import InputError
+from data_schemas.errors import InputError, did_you_mean
 from models.absorb import demean
 from models.design import build_design
 from models.fixed_effects import fe_dof
-from models.names import did_you_mean
 from models.spec import Spec
 
 CASE_TYPES = ("typical", "deviant", "extreme", "influential")

@@ -44,11 +44,12 @@ the entries it recognises (TOML studies are :class:`runs.kinds.FirmStudy`).
 """
 
 from runs.data import DataChoice, DataSource
-from runs.kinds import BUILTIN_KINDS, FirmStudy, ImportSubstitutionStudy, Rendered, StudyKind, resolve
+from runs.kinds import BUILTIN_KINDS, CaseStudies, FirmStudy, ImportSubstitutionStudy, Rendered, StudyKind, resolve
 from runs.run import default_run_name, run_studies, study_names
 
 __all__ = [
     "BUILTIN_KINDS",
+    "CaseStudies",
     "DataChoice",
     "DataSource",
     "FirmStudy",

@@ -8,7 +8,16 @@ import pytest
 
 from data_schemas.errors import InputError
 from report.style import Style
-from runs import BUILTIN_KINDS, DataChoice, FirmStudy, ImportSubstitutionStudy, resolve, run_studies, study_names
+from runs import (
+    BUILTIN_KINDS,
+    CaseStudies,
+    DataChoice,
+    FirmStudy,
+    ImportSubstitutionStudy,
+    resolve,
+    run_studies,
+    study_names,
+)
 from runs.compare import compare_roots
 
 STUDY = """
@@ -50,9 +59,11 @@ def run(names, panel_file, out, **options):
 def test_every_study_name_resolves_to_a_kind(tmp_path):
     assert isinstance(resolve("import_substitution"), ImportSubstitutionStudy)
     assert isinstance(resolve("returns_to_innovation"), FirmStudy)
-    assert list(BUILTIN_KINDS) == ["import_substitution"]
-    assert study_names("all", DataChoice(demo=True))[-1] == "import_substitution"
-    assert "import_substitution" not in study_names("all", DataChoice(panel_file=tmp_path / "p.parquet"))
+    assert isinstance(resolve("case_studies"), CaseStudies)
+    assert list(BUILTIN_KINDS) == ["import_substitution", "case_studies"]
+    assert study_names("all", DataChoice(demo=True))[-2:] == ["import_substitution", "case_studies"]
+    with_panel = study_names("all", DataChoice(panel_file=tmp_path / "p.parquet"))
+    assert "import_substitution" not in with_panel and "case_studies" not in with_panel
 
 
 def test_a_run_writes_its_bundles(panel_file, tmp_path):

@@ -8,8 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from data_schemas.errors import InputError
-from models.names import did_you_mean
+from data_schemas.errors import InputError, did_you_mean
 
 #: Fewest pre-periods a treated unit needs, and fewest donors.
 MIN_PRE_PERIODS = 3

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from data_schemas.errors import InputError
-from models.names import did_you_mean
+from data_schemas.errors import InputError, did_you_mean
 from models.synthetic.core import METHODS, fit_weights, penalties
 from models.synthetic.data import SyntheticDesign
 from models.synthetic.results import SyntheticResult
