@@ -22,8 +22,8 @@ cover the planted value.
 
 Usage::
 
-    python bench/coverage.py --seeds 0-199 --firms 1000 --jobs 2
-    python bench/coverage.py --summary
+    python bench/monte_carlo_coverage.py --seeds 0-199 --firms 1000 --jobs 2
+    python bench/monte_carlo_coverage.py --summary
 """
 
 from __future__ import annotations
