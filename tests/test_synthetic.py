@@ -155,3 +155,12 @@ def test_ratios_and_rank_with_exact_fits():
     ratios = rmspe_ratios(np.array([3.0, 2.0, 0.0, 1.0]), np.array([1.0, 0.0, 0.0, 2.0]))
     assert ratios[0] == 3.0 and ratios[1] == np.inf and np.isnan(ratios[2]) and ratios[3] == 0.5
     assert rank_p_value(ratios, 2.5) == 3 / 4
+
+
+def test_an_infinite_outcome_is_refused():
+    data = pd.DataFrame({"unit": ["a"] * 5 + ["b"] * 5 + ["c"] * 5, "year": list(range(2000, 2005)) * 3,
+                         "y": [1.0, 2.0, np.inf, 4.0, 5.0] + [1.0] * 10})
+    with pytest.raises(InputError) as caught:
+        synthetic_design(data, unit="unit", time="year", outcome="y", treated=["a"], start=2003, source="data")
+    assert caught.value.message == ("data: column 'y': infinite value (row 2); "
+                                    "replace infinite values by numbers or leave them missing")

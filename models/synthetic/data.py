@@ -144,6 +144,12 @@ def synthetic_design(
             "expected a number", file=source, column=outcome, rows=list(frame.index[bad]),
             fix="clean the column or drop those rows",
         )
+    infinite = np.isinf(values.to_numpy(float))
+    if infinite.any():
+        raise InputError(
+            "infinite value", file=source, column=outcome, rows=list(frame.index[infinite]),
+            fix="replace infinite values by numbers or leave them missing",
+        )
     frame[outcome] = values
     units = sorted(frame[unit].unique())
     treated = tuple(dict.fromkeys(_label(t) for t in treated))
