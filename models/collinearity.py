@@ -7,6 +7,8 @@ import numpy as np
 #: A regressor is collinear when its part not explained by the earlier regressors
 #: and the fixed effects is below this share of its variance about the mean.
 TOLERANCE = 1e-9
+#: Smallest scale of a regressor relative to its sum of squares about zero (see :func:`collinearity_scale`).
+RELATIVE_FLOOR = 1e-12
 
 
 class CollinearityWarning(UserWarning):
@@ -53,3 +55,21 @@ def collinear_columns(absorbed: np.ndarray, centered_sumsq: np.ndarray) -> list[
         else:
             kept.append(j)
     return dropped
+
+
+def collinearity_scale(x: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """What each regressor's absorbed sum of squares is compared with to call it collinear.
+
+    Its weighted sum of squares about the mean, but at least ``RELATIVE_FLOOR``
+    of its sum of squares about zero, so that a constant column (whose spread
+    about its mean is rounding noise) is found absorbed too.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> collinearity_scale(np.array([[7.0, 1.0], [7.0, 3.0]]), np.ones(2))
+    array([9.8e-11, 2.0e+00])
+    """
+    centered = x - np.average(x, axis=0, weights=weights)
+    spread = (weights[:, None] * centered**2).sum(axis=0)
+    return np.maximum(spread, RELATIVE_FLOOR * (weights[:, None] * x**2).sum(axis=0))

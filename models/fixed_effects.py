@@ -13,13 +13,10 @@ from scipy.sparse.csgraph import connected_components
 from data_schemas.errors import InputError
 from models import covariance
 from models.absorb import demeaned_columns
-from models.collinearity import CollinearityWarning, collinear_columns
+from models.collinearity import CollinearityWarning, collinear_columns, collinearity_scale
 from models.design import Design, build_design
 from models.result import Result
 from models.spec import Spec
-
-#: Smallest scale of a regressor relative to its sum of squares about zero (see :func:`_scale`).
-RELATIVE_FLOOR = 1e-12
 
 
 class ConvergenceWarning(UserWarning):
@@ -145,7 +142,7 @@ def partial_out(design: Design) -> Within:
             ConvergenceWarning, stacklevel=3)
     weights = _normalized(design.weights, len(design.y))
     x = absorbed[:, 1:]
-    dropped = collinear_columns(x, _scale(design.x, weights))
+    dropped = collinear_columns(x, collinearity_scale(design.x, weights))
     kept = tuple(j for j in range(x.shape[1]) if j not in dropped)
     return Within(np.ascontiguousarray(absorbed[:, 0]), np.ascontiguousarray(x[:, list(kept)]), kept,
                   tuple(dropped), iterations, converged)
@@ -252,16 +249,6 @@ def _normalized(weights: np.ndarray | None, n: int) -> np.ndarray:
 def _centered_sumsq(x: np.ndarray, weights: np.ndarray) -> np.ndarray:
     centered = x - np.average(x, axis=0, weights=weights)
     return (weights[:, None] * centered**2).sum(axis=0)
-
-
-def _scale(x: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """What a regressor's absorbed sum of squares is compared with to call it collinear.
-
-    Its sum of squares about the mean, but at least ``RELATIVE_FLOOR`` of its sum
-    of squares about zero, so that a constant column (whose spread about its
-    mean is rounding noise) is found absorbed too.
-    """
-    return np.maximum(_centered_sumsq(x, weights), RELATIVE_FLOOR * (weights[:, None] * x**2).sum(axis=0))
 
 
 def _total_sumsq(design: Design) -> float:

@@ -35,7 +35,7 @@ import pandas as pd
 from data_schemas.errors import InputError
 from models import covariance
 from models.absorb import demean
-from models.collinearity import CollinearityWarning, collinear_columns
+from models.collinearity import CollinearityWarning, collinear_columns, collinearity_scale
 from models.fixed_effects import fe_dof
 from models.poisson_irls import TOLERANCE, irls, loglik
 from models.poisson_result import PoissonResult
@@ -141,9 +141,8 @@ def _independent(
     """Regressors kept and dropped as collinear, judged at the starting weights of the iterations."""
     start = weights * (y + np.average(y, weights=weights)) / 2
     within = demean(x, codes, start).values
-    centered = x - np.average(x, axis=0, weights=start)
     root = np.sqrt(start)[:, None]
-    later = collinear_columns(root * within, ((root * centered) ** 2).sum(axis=0))
+    later = collinear_columns(root * within, collinearity_scale(x, start))
     keep = [j for j in range(x.shape[1]) if j not in later]
     dropped = tuple(spec.regressors[j] for j in later)
     if dropped:

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from data_schemas.errors import InputError
 from models import PoissonResult, Result, Spec, event_study, fit
+from models.collinearity import CollinearityWarning
 from models.poisson_sample import SeparationWarning
 from models.poisson_separation import separated_by_regressors, zero_group_mask
 from scripts.cli import main
@@ -213,3 +214,15 @@ def test_no_silent_infinity_without_fixed_effects():
     assert any(isinstance(w.message, SeparationWarning) for w in caught)
     assert result.names == ("z",)
     assert result.n_separated_regressors == 2
+
+
+@pytest.mark.parametrize("constant", [1.0, 7.0])
+def test_a_constant_regressor_is_dropped_as_absorbed_by_the_firm_effects(constant):
+    data = _panel().assign(const=constant)
+    spec = Spec("y", ("x", "const"), fixed_effects=("firm", "year"), cluster=("firm",), family="poisson")
+    with pytest.warns(CollinearityWarning, match="Dropped collinear regressors: const"):
+        with_constant = fit(data, spec)
+    without = fit(data, Spec("y", ("x",), fixed_effects=("firm", "year"), cluster=("firm",), family="poisson"))
+    assert with_constant.names == ("x",)
+    assert with_constant.params["x"] == pytest.approx(without.params["x"], rel=1e-12)
+    assert with_constant.std_errors["x"] == pytest.approx(without.std_errors["x"], rel=1e-12)
