@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 from collections.abc import Callable, Sequence
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from pathlib import Path
 from typing import Any
 
@@ -89,9 +89,17 @@ def run_studies(names: Sequence[str], choice: DataChoice, *, sample: str | None,
             contents.append(BundleContent(tables=rendered.tables, figures=rendered.figures, results=results.to_dict(),
                                           manifest=build_manifest(**kind.manifest(data, results, choice, read)),
                                           title=rendered.title, description=rendered.description))
-        with ExitStack() as stack:
-            folders = [stack.enter_context(atomic_directory(target, force=force, marker=MANIFEST_FILE)) for target in targets]
-            for kind, folder, content, target in zip(kinds, folders, contents, targets):
-                progress.step(f"{kind.name}: writing {target}")
-                fill_bundle(folder, content, formats=formats, style=style)
+        new_study_folders = [target.parent for target in targets if not target.parent.exists()]
+        try:
+            with ExitStack() as stack:
+                folders = [stack.enter_context(atomic_directory(target, force=force, marker=MANIFEST_FILE))
+                           for target in targets]
+                for kind, folder, content, target in zip(kinds, folders, contents, targets):
+                    progress.step(f"{kind.name}: writing {target}")
+                    fill_bundle(folder, content, formats=formats, style=style)
+        except BaseException:
+            for folder in new_study_folders:  # left empty by the failed write
+                with suppress(OSError):
+                    folder.rmdir()
+            raise
     return targets + write_run_index(out_root, targets)

@@ -100,6 +100,18 @@ def test_a_study_that_fails_late_leaves_no_bundle_of_the_run(panel_file, tmp_pat
     assert [p for p in (tmp_path / "out").rglob("*") if p.is_file()] == []
 
 
+def test_an_interrupted_write_leaves_no_empty_study_folder(panel_file, tmp_path, monkeypatch):
+    from report import bundle
+
+    def interrupt(folder, content, **options):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(bundle, "fill_bundle", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        run([study(tmp_path, "a"), study(tmp_path, "b")], panel_file, tmp_path / "out")
+    assert list((tmp_path / "out").iterdir()) == []
+
+
 def test_the_import_study_refuses_a_panel_and_a_sample(panel_file):
     kind = ImportSubstitutionStudy()
     with pytest.raises(InputError, match="^import_substitution reads customs and GDP files, not a firm panel"):
