@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from data_schemas.errors import InputError
 from models.staggered import callaway_santanna
 from models.staggered._library import CONTROL_NAMES, is_balanced
 from models.staggered.cs_cells import CellsUnavailable, group_time_cells
@@ -85,7 +86,7 @@ def test_unbalanced_panel_with_covariates_has_no_calendar_effects(unbalanced):
         group_time_cells(panel, "never", "dr")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        result = callaway_santanna(unbalanced, "lemp", covariates=["lpop"], method="reg", **KEYS)
+        result = callaway_santanna(unbalanced, "lemp", covariates=["lpop"], method="dr", **KEYS)
     assert result.by_calendar == {} and result.averages == {}
     assert "calendar-period effects and overall averages not computed (unbalanced panels with covariates are " \
            "not covered)" in result.note
@@ -97,3 +98,10 @@ def test_unbalanced_calendar_effect_of_the_first_treated_period_is_its_cell(unba
     first = result.group_time[(2004, 2004)]
     assert result.by_calendar[2004].estimate == pytest.approx(first.estimate, abs=1e-12)
     assert result.by_calendar[2004].std_error == pytest.approx(first.std_error, abs=1e-12)
+
+
+def test_outcome_regression_with_covariates_on_an_unbalanced_panel_is_refused(unbalanced):
+    """diff-diff 3.13 divides the control regressions' estimation effect by n once too often on this path."""
+    with pytest.raises(InputError, match=r"outcome regression \('reg'\) with covariates is not available on an "
+                                         r"unbalanced panel"):
+        callaway_santanna(unbalanced, "lemp", covariates=["lpop"], method="reg", **KEYS)

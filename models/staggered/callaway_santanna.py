@@ -89,6 +89,13 @@ def callaway_santanna(
         always carry analytic standard errors.  Unbalanced panels are used as
         they are (``allow_unbalanced_panel``); with covariates, their calendar
         effects and averages are left out and the note says so.
+
+    Raises
+    ------
+    InputError
+        For bad input (see :func:`models.staggered.data.prepare`), and for
+        outcome regression with covariates on an unbalanced panel, whose
+        standard errors diff-diff 3.13 understates.
     """
     check_control(control)
     check_choice(method, METHODS, what="method")
@@ -96,6 +103,12 @@ def callaway_santanna(
         raise InputError(f"bootstrap draws must be zero or more, got {bootstrap}")
     panel = prepare(data, outcome, unit=unit, time=time, cohort=cohort, covariates=covariates, file=file,
                     never_treated=control == "never")
+    balanced = is_balanced(panel)
+    if covariates and method == "reg" and not balanced:
+        raise InputError("outcome regression ('reg') with covariates is not available on an unbalanced panel: "
+                         "diff-diff 3.13 scales the control regressions' estimation effect down by the number of "
+                         "observations, so its standard errors would be too small", file=file,
+                         fix="use method 'dr' or 'ipw', or a balanced panel")
     from diff_diff import CallawaySantAnna
 
     model = CallawaySantAnna(
@@ -104,7 +117,7 @@ def callaway_santanna(
         n_bootstrap=bootstrap,
         seed=seed,
         cband=bootstrap > 0,
-        allow_unbalanced_panel=not is_balanced(panel),
+        allow_unbalanced_panel=not balanced,
     )
     fitted = quietly(lambda: model.fit(panel.frame, outcome=outcome, unit="unit", time="time", first_treat="cohort",
                                        covariates=list(covariates) or None, aggregate="all"))

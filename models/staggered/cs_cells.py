@@ -37,11 +37,12 @@ raises :class:`CellsUnavailable`.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
+from models.staggered._library import is_balanced
 from models.staggered.data import StaggeredData
 
 #: Propensity scores are trimmed to [PSCORE_TRIM, 1 - PSCORE_TRIM] (diff-diff's default).
@@ -135,17 +136,16 @@ def group_time_cells(data: StaggeredData, control: str, method: str) -> Cells:
         For an unbalanced panel with covariates, covariates collinear within a
         comparison, or a propensity score whose logit does not converge.
     """
-    frame = data.frame
-    units, row_unit = np.unique(frame["unit"].to_numpy(), return_inverse=True)
-    periods = sorted(int(t) for t in frame["time"].unique())
-    if len(frame) == len(units) * len(periods):
-        return _panel_cells(data, len(units), periods, control, method)
+    periods = sorted(int(t) for t in data.frame["time"].unique())
+    if is_balanced(data):
+        return _panel_cells(data, periods, control, method)
     if data.covariates:
         raise CellsUnavailable("unbalanced panels with covariates are not covered")
-    return _pooled_cells(data, row_unit, len(units), periods, control)
+    return _pooled_cells(data, periods, control)
 
 
-def _comparisons(cohorts: np.ndarray, periods: list[int], control: str):
+def _comparisons(cohorts: np.ndarray, periods: list[int],
+                 control: str) -> Iterator[tuple[int, int, int, Callable[[np.ndarray], np.ndarray]]]:
     """Each cell (g, t), its base period and its control rule (a function of the rows' cohorts)."""
     for g in sorted(int(c) for c in np.unique(cohorts) if c > 0):
         for t in periods[1:]:
@@ -160,11 +160,12 @@ def _comparisons(cohorts: np.ndarray, periods: list[int], control: str):
             yield g, t, base, is_control
 
 
-def _panel_cells(data: StaggeredData, n_units: int, periods: list[int], control: str, method: str) -> Cells:
+def _panel_cells(data: StaggeredData, periods: list[int], control: str, method: str) -> Cells:
     frame = data.frame
     wide = {name: frame.pivot(index="unit", columns="time", values=name) for name in (data.outcome, *data.covariates)}
     outcome = wide[data.outcome]
     cohort = frame.groupby("unit")["cohort"].first().reindex(outcome.index).to_numpy()
+    n_units = len(cohort)
     estimator = _PANEL_ESTIMATORS[method] if data.covariates else _difference_in_means
     estimates, influence = {}, {}
     for g, t, base, is_control in _comparisons(cohort, periods, control):
@@ -184,9 +185,9 @@ def _panel_cells(data: StaggeredData, n_units: int, periods: list[int], control:
     return Cells(estimates, influence, cohort, np.arange(n_units), n_units, pooled=False)
 
 
-def _pooled_cells(data: StaggeredData, row_unit: np.ndarray, n_units: int, periods: list[int],
-                  control: str) -> Cells:
+def _pooled_cells(data: StaggeredData, periods: list[int], control: str) -> Cells:
     frame = data.frame
+    units, row_unit = np.unique(frame["unit"].to_numpy(), return_inverse=True)
     time, cohort = frame["time"].to_numpy(), frame["cohort"].to_numpy()
     y = frame[data.outcome].to_numpy(dtype=float)
     estimates, influence = {}, {}
@@ -203,7 +204,7 @@ def _pooled_cells(data: StaggeredData, row_unit: np.ndarray, n_units: int, perio
             att += sign * mean
             psi[rows] = sign * (y[rows] - mean) / rows.sum()
         estimates[(g, t)], influence[(g, t)] = att, psi
-    return Cells(estimates, influence, cohort, row_unit, n_units, pooled=True)
+    return Cells(estimates, influence, cohort, row_unit, len(units), pooled=True)
 
 
 Comparison = tuple[float, np.ndarray, np.ndarray]
