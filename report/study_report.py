@@ -10,6 +10,7 @@ Wild-bootstrap and randomization tests are notes under the tables holding their 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 
 import numpy as np
@@ -18,6 +19,7 @@ import pandas as pd
 from report.figures import event_study_plot, marginal_return_plot, permutation_histogram
 from report.page.content import Figure
 from report.regression import Labels, regression_table
+from report.stacking import stack_panels
 from report.staggered_tables import (
     ESTIMATOR_LABELS,
     StaggeredDesign,
@@ -69,12 +71,24 @@ def study_tables(results, *, rename: dict[str, str] | None = None, simulated: bo
                 [_design(results, name, title or labels(results.staggered[name][next(iter(results.staggered[name]))].outcome))
                  for name, title in zip(entry.models, entry.column_titles or [""] * len(entry.models))],
                 title=entry.title, label=label, extra_notes=[sample_note(results), *notes])
+            tables[label] = replace(tables[label], second_row=entry.second_row, digits=entry.digits,
+                                    numbers=entry.numbers)
             continue
-        columns = [getattr(results[name], "result", results[name]) for name in entry.models]
+        tables[label] = _regression_table(results, entry, label, labels, notes)
+    return tables
+
+
+def _regression_table(results, entry, label: str, labels: Labels, notes: list[str]) -> Table:
+    """A regression or panels table: one regression table per panel, stacked as Panel A, B ... when declared."""
+    if entry.rename:
+        labels = Labels({**labels.rename, **dict(entry.rename)}, dict(entry.rename))
+    tables = []
+    for models in entry.columns:
+        columns = [getattr(results[name], "result", results[name]) for name in models]
         controls: tuple[str, ...] = ()
         if entry.controls_row:
-            controls = tuple(dict.fromkeys(c for name in entry.models for c in _controls(results, name)))
-        tables[label] = regression_table(
+            controls = tuple(dict.fromkeys(c for name in models for c in _controls(results, name)))
+        tables.append(regression_table(
             columns,
             title=entry.title,
             label=label,
@@ -85,10 +99,17 @@ def study_tables(results, *, rename: dict[str, str] | None = None, simulated: bo
             controls=controls,
             sample_note=sample_note(results),
             column_titles=entry.column_titles,
-            extra_notes=[*_bootstrap_notes(results, entry.models, labels),
-                         *_randomization_notes(results, entry.models, labels), *notes],
-        )
-    return tables
+            extra_notes=[*_bootstrap_notes(results, models, labels), *_randomization_notes(results, models, labels),
+                         *([] if entry.panels else notes)],
+            extra_rows=entry.extra_rows,
+            statistics=entry.statistics,
+            row_digits=dict(entry.row_digits),
+        ))
+    table = tables[0]
+    if entry.panels:
+        table = stack_panels(tables, titles=[p.title for p in entry.panels], title=entry.title, label=label,
+                             shared=entry.shared, column_titles=entry.column_titles, notes=notes)
+    return replace(table, second_row=entry.second_row, digits=entry.digits, numbers=entry.numbers)
 
 
 def _design(results, name: str, title: str) -> StaggeredDesign:

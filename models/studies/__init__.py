@@ -98,9 +98,31 @@ large in absolute value as the observed one (the observed counted).
 estimated for them, but the names in them are checked.
 
     tables:   name, models (models or event studies, in column order), title, column_titles
-              (one per model), keep, drop, order (coefficient names), controls_row (true),
-              notes; kind = "staggered": models names [[staggered]] entries, each one column
-              per estimator (column_titles head each entry's columns; no keep/drop/order/controls_row)
+              (one per column), notes, controls_row (true: controls as one "Controls" row);
+              keep, drop, order: coefficient-name patterns (regular expressions the whole name
+              matches; a plain name matches itself), e.g. drop = ["size", "event_-?[5-9]"];
+              rename = { "ln_invention_apply" = "Patents", "event_(-?\\d+)" = "Year \\1" }: labels of
+              coefficients, outcomes, fixed effects or clusters, by exact name or pattern;
+              statistics: the statistic rows in order, from "nobs", "r2", "r2_within", "pseudo_r2",
+              "depvar_mean", "singletons", "pretrend_p", "clusters" (by default observations,
+              (within) R², the outcome's mean and clusters);
+              extra_rows = { Sample = ["All", "Exposed"], Estimator = ["OLS", "OLS"] }: text rows
+              after the fixed-effect rows, one cell per column;
+              second_row: what goes under each coefficient, "se" | "t" | "p" | "ci" | "none";
+              digits (0-10) and numbers: "auto" (digits decimals, more where a non-zero number
+              would show under two significant digits) | "fixed" (exactly digits decimals) |
+              "significant" (digits significant digits); row_digits = { nobs = 0, "ln_.*" = 4 }:
+              digits of single rows, by statistic name or coefficient pattern (second_row, digits
+              and numbers override the run's --se/--digits for this table).
+              Columns with different standard errors get a "Standard errors" row naming each.
+              kind = "panels": [[tables.panels]] entries (title, models; two or more, the same
+              number of models each) stacked as "Panel A: <title>", "Panel B: ..." under one
+              header; shared = true (default): one fixed-effect and statistics block for all
+              panels (the models of a column must then agree in fixed effects, estimator and
+              standard errors), shared = false: one block per panel.
+              kind = "staggered": models names [[staggered]] entries, each one column per
+              estimator (column_titles head each entry's columns; only title, column_titles,
+              notes, second_row, digits and numbers apply)
     figures:  name, kind ("event_study" | "marginal" | "permutation"), sources (entries of that kind;
               an event-study figure may name [[staggered]] entries, one series per estimator; a
               permutation figure names one [[randomization]] entry, drawn as the histogram of its
@@ -176,6 +198,8 @@ Copy, save as ``my_study.toml`` and run ``run_study_file("my_study.toml", panel)
     models = ["roa_post", "roa_post_industry_year"]
     column_titles = ["Year FE", "Industry x year FE"]
     drop = ["size", "leverage"]
+    statistics = ["nobs", "r2_within", "clusters"]
+    extra_rows = { Sample = ["High-tech", "High-tech"] }
     notes = "Post: year >= 2019."
 
     [[figures]]

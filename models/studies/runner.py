@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import warnings
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -85,8 +87,10 @@ def estimate_study(prepared: PreparedStudy) -> StudyResults:
     """Estimate every entry of a prepared study."""
     study, frames = prepared.study, prepared.frames
     with reuse_demeaning():  # one preparation per sample and fixed effects serves every entry
-        estimates = {e.name: e.estimate(frames[e.name], e.where(study.file)) for e in study.entries}
-        tests = {t.name: t.estimate(prepared.test_frames[t.name], study.model(t.model), t.where(study.file))
+        estimates = {e.name: _attributed(e.where(study.file), partial(e.estimate, frames[e.name], e.where(study.file)))
+                     for e in study.entries}
+        tests = {t.name: _attributed(t.where(study.file), partial(t.estimate, prepared.test_frames[t.name],
+                                                                  study.model(t.model), t.where(study.file)))
                  for t in study.tests}
 
     def by_name(entries: Iterable[Any], values: Mapping[str, Any]) -> dict[str, Any]:
@@ -100,6 +104,27 @@ def estimate_study(prepared: PreparedStudy) -> StudyResults:
                         by_name(study.marginal, estimates), coverage, prepared.options,
                         by_name(study.staggered, estimates), by_name(study.wild_bootstrap, tests),
                         by_name(study.randomization, tests))
+
+
+def _attributed(at: Where, estimate: Callable[[], Any]) -> Any:
+    """``estimate()``, its user warnings raised again naming the entry, and one if its clusters are few.
+
+    E.g. "[[models]] 'roa': Dropped collinear regressors: exposed:post".
+    """
+    from models.inference.wild_bootstrap import few_clusters_warning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        value = estimate()
+    for warning in caught:
+        if issubclass(warning.category, UserWarning):
+            warnings.warn(f"{at.label}: {warning.message}", warning.category, stacklevel=3)
+        else:
+            warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
+    clusters = getattr(getattr(value, "result", value), "n_clusters", None)
+    if isinstance(clusters, dict) and (few := few_clusters_warning(clusters)):
+        warnings.warn(f"{at.label}: {few}", UserWarning, stacklevel=3)
+    return value
 
 
 def _check_build_options(study: Study, panel) -> None:

@@ -17,11 +17,12 @@ from models.studies.declarations import (
     ModelEntry,
     RandomizationEntry,
     StaggeredEntry,
-    TableEntry,
     Where,
     WildBootstrapEntry,
+    check_names,
     unique_names,
 )
+from models.studies.table_declarations import TableEntry, check_table
 from panel.files import SAFE_NAME_RULE, name_problem
 
 STUDY_KEYS = ("name", "title", "description", "sample", "panel", "models", "event_studies", "marginal", "staggered",
@@ -176,23 +177,7 @@ def _check_references(study: Study) -> None:
     event_studies = {e.name for e in study.event_studies}
     staggered = {s.name for s in study.staggered}
     for table in study.tables:
-        at = Where(study.file, f"[[tables]] '{table.name}'")
-        if table.kind == "staggered":
-            _check_names(at, table.models, staggered, "[[staggered]] entry")
-            continue
-        for name in table.models:
-            if name not in models and name not in event_studies:
-                hint = did_you_mean(name, [*models, *event_studies])
-                raise at.error(f"names '{name}', which is not a model or event study of the study",
-                               fix=hint or f"choose from {', '.join([*models, *event_studies]) or '(none declared)'}")
-        if any(name in event_studies for name in table.models):
-            continue
-        terms = {t for name in table.models for t in models[name].spec.regressors}
-        for key in ("keep", "drop", "order"):
-            for term in getattr(table, key) or ():
-                if term not in terms:
-                    raise at.error(f"{key} names '{term}', which none of its models estimates",
-                                   fix=did_you_mean(term, terms) or f"choose from {', '.join(sorted(terms))}")
+        check_table(Where(study.file, f"[[tables]] '{table.name}'"), table, models, event_studies, staggered)
     for kind, tests in (("wild_bootstrap", study.wild_bootstrap), ("randomization", study.randomization)):
         for test in tests:
             _check_tested_term(Where(study.file, f"[[{kind}]] '{test.name}'"), test, models)
@@ -215,7 +200,7 @@ def _check_references(study: Study) -> None:
 
 def _check_tested_term(at: Where, test, models: Mapping[str, ModelEntry]) -> None:
     """Raise unless ``test.model`` is a least-squares model of the study and ``test.term`` (if given) one of its regressors."""
-    _check_names(at, (test.model,), models, "[[models]] entry")
+    check_names(at, (test.model,), models, "[[models]] entry")
     if models[test.model].spec.family != "gaussian":
         raise at.error(f"model '{test.model}' is a {models[test.model].spec.family} model; the test needs least squares",
                        fix="test a least-squares model")
@@ -224,11 +209,3 @@ def _check_tested_term(at: Where, test, models: Mapping[str, ModelEntry]) -> Non
         raise at.error(f"term '{test.term}' is not a coefficient of model '{test.model}'",
                        fix=did_you_mean(test.term, regressors) or f"choose from {', '.join(regressors)}")
 
-
-def _check_names(at: Where, names: Iterable[str], known: Iterable[str], kind: str) -> None:
-    """Raise if one of ``names`` is not among ``known`` entries of ``kind``."""
-    known = sorted(known)
-    for name in names:
-        if name not in known:
-            raise at.error(f"names '{name}', which is not a {kind} of the study",
-                           fix=did_you_mean(name, known) or f"choose from {', '.join(known) or '(none declared)'}")
