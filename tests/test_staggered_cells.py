@@ -48,6 +48,7 @@ CONFIGURATIONS = [
     *[("balanced", ("lpop",), control, method) for control in ("never", "notyet") for method in ("reg", "ipw", "dr")],
     ("unbalanced", (), "never", "reg"),
     ("unbalanced", (), "notyet", "reg"),
+    *[("unbalanced", ("lpop",), control, method) for control in ("never", "notyet") for method in ("ipw", "dr")],
 ]
 
 
@@ -80,21 +81,28 @@ def test_unbalanced_standard_errors_cluster_observations_by_unit():
     assert cells.std_error(psi) == pytest.approx(np.sqrt(2 * ((0.3 + 0.1) ** 2 + (-0.5 + 0.1) ** 2)), abs=1e-15)
 
 
-def test_unbalanced_panel_with_covariates_has_no_calendar_effects(unbalanced):
+def test_unbalanced_outcome_regression_with_covariates_is_not_covered(unbalanced):
     panel = prepare(unbalanced, "lemp", covariates=["lpop"], **KEYS)
-    with pytest.raises(CellsUnavailable, match="unbalanced panels with covariates are not covered"):
-        group_time_cells(panel, "never", "dr")
+    with pytest.raises(CellsUnavailable, match="outcome regression with covariates on unbalanced panels"):
+        group_time_cells(panel, "never", "reg")
+
+
+def test_calendar_effects_are_left_out_with_a_note_where_cells_are_unavailable(mpdta):
+    """A covariate that is a multiple of another leaves the regressions collinear: no calendar effects, a note."""
+    data = mpdta.assign(twice=2 * mpdta["lpop"])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        result = callaway_santanna(unbalanced, "lemp", covariates=["lpop"], method="dr", **KEYS)
+        result = callaway_santanna(data, "lemp", covariates=["lpop", "twice"], method="dr", **KEYS)
     assert result.by_calendar == {} and result.averages == {}
-    assert "calendar-period effects and overall averages not computed (unbalanced panels with covariates are " \
-           "not covered)" in result.note
+    assert "calendar-period effects and overall averages not computed (covariates are collinear" in result.note
     assert len(result.group_time) == 12
 
 
-def test_unbalanced_calendar_effect_of_the_first_treated_period_is_its_cell(unbalanced):
-    result = callaway_santanna(unbalanced, "lemp", method="reg", **KEYS)
+@pytest.mark.parametrize(("covariates", "method"), [((), "reg"), (("lpop",), "dr")])
+def test_unbalanced_calendar_effect_of_the_first_treated_period_is_its_cell(unbalanced, covariates, method):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = callaway_santanna(unbalanced, "lemp", covariates=covariates, method=method, **KEYS)
     first = result.group_time[(2004, 2004)]
     assert result.by_calendar[2004].estimate == pytest.approx(first.estimate, abs=1e-12)
     assert result.by_calendar[2004].std_error == pytest.approx(first.std_error, abs=1e-12)

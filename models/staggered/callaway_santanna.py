@@ -87,8 +87,10 @@ def callaway_santanna(
         :func:`models.staggered.cs_aggregation.averages`); the pre-trend test of
         the pre-period event-time effects.  Calendar effects and the averages
         always carry analytic standard errors.  Unbalanced panels are used as
-        they are (``allow_unbalanced_panel``); with covariates, their calendar
-        effects and averages are left out and the note says so.
+        they are (``allow_unbalanced_panel``).  Where the cells' influence
+        functions cannot be computed (covariates collinear within a
+        comparison, a propensity score that does not converge), calendar
+        effects and averages are left out and the note says why.
 
     Raises
     ------

@@ -27,11 +27,18 @@ These follow diff-diff 3.13 term by term, so that the aggregations combine
 the same influence functions as diff-diff's own cells and standard errors.
 
 On an unbalanced panel (R's ``allow_unbalanced_panel``) the rows are
-observations and each cell, without covariates, is the difference of the four
-means of the treated and control observations at t and at the base period (a
-repeated cross-section); standard errors then cluster the rows by unit.
-Unbalanced panels with covariates are not covered: :func:`group_time_cells`
-raises :class:`CellsUnavailable`.
+observations, each cell compares the treated and control observations at t
+and at the base period as repeated cross-sections (covariates taken in each
+observation's own period), and standard errors cluster the rows by unit:
+
+* without covariates, the difference of the four means;
+* ``ipw``: DRDID's ``std_ipw_did_rc``, one logit on the four groups pooled;
+* ``dr``: DRDID's locally efficient ``drdid_rc``, with outcome regressions
+  in each of the four groups;
+* ``reg`` (DRDID's ``reg_did_rc``) is not covered: diff-diff 3.13 understates
+  the estimation effect of its control regressions, so there is nothing
+  consistent to aggregate (:func:`group_time_cells` raises
+  :class:`CellsUnavailable`).
 """
 
 from __future__ import annotations
@@ -133,15 +140,16 @@ def group_time_cells(data: StaggeredData, control: str, method: str) -> Cells:
     Raises
     ------
     CellsUnavailable
-        For an unbalanced panel with covariates, covariates collinear within a
-        comparison, or a propensity score whose logit does not converge.
+        For outcome regression with covariates on an unbalanced panel,
+        covariates collinear within a comparison, or a propensity score whose
+        logit does not converge.
     """
     periods = sorted(int(t) for t in data.frame["time"].unique())
     if is_balanced(data):
         return _panel_cells(data, periods, control, method)
-    if data.covariates:
-        raise CellsUnavailable("unbalanced panels with covariates are not covered")
-    return _pooled_cells(data, periods, control)
+    if data.covariates and method not in _POOLED_ESTIMATORS:
+        raise CellsUnavailable("outcome regression with covariates on unbalanced panels is not covered")
+    return _pooled_cells(data, periods, control, method)
 
 
 def _comparisons(cohorts: np.ndarray, periods: list[int],
@@ -185,24 +193,25 @@ def _panel_cells(data: StaggeredData, periods: list[int], control: str, method: 
     return Cells(estimates, influence, cohort, np.arange(n_units), n_units, pooled=False)
 
 
-def _pooled_cells(data: StaggeredData, periods: list[int], control: str) -> Cells:
+def _pooled_cells(data: StaggeredData, periods: list[int], control: str, method: str) -> Cells:
     frame = data.frame
     units, row_unit = np.unique(frame["unit"].to_numpy(), return_inverse=True)
     time, cohort = frame["time"].to_numpy(), frame["cohort"].to_numpy()
     y = frame[data.outcome].to_numpy(dtype=float)
+    x = frame[list(data.covariates)].to_numpy(dtype=float)
+    estimator = _POOLED_ESTIMATORS[method] if data.covariates else _four_means
     estimates, influence = {}, {}
     for g, t, base, is_control in _comparisons(cohort, periods, control):
         treated, controls = cohort == g, is_control(cohort)
-        groups = [(treated & (time == t), 1.0), (controls & (time == t), -1.0),
-                  (treated & (time == base), -1.0), (controls & (time == base), 1.0)]
-        if any(not rows.any() for rows, _ in groups):
+        groups = [treated & (time == t), treated & (time == base), controls & (time == t), controls & (time == base)]
+        if any(not rows.any() for rows in groups):
+            continue
+        att, parts = estimator(Quarters(*(y[rows] for rows in groups)), Quarters(*(x[rows] for rows in groups)))
+        if not np.isfinite(att):
             continue
         psi = np.zeros(len(y))
-        att = 0.0
-        for rows, sign in groups:
-            mean = float(np.mean(y[rows]))
-            att += sign * mean
-            psi[rows] = sign * (y[rows] - mean) / rows.sum()
+        for rows, part in zip(groups, parts):
+            psi[rows] = part
         estimates[(g, t)], influence[(g, t)] = att, psi
     return Cells(estimates, influence, cohort, row_unit, len(units), pooled=True)
 
@@ -309,3 +318,118 @@ def _logit_effect(design: np.ndarray, treated: np.ndarray, score: np.ndarray, mo
     hessian = design.T @ ((score * (1 - score))[:, None] * design) / n
     return (treated - score) * (design @ _solve(hessian, moment)) / n
 
+
+
+@dataclass(frozen=True)
+class Quarters:
+    """Four groups of a repeated cross-section comparison: treated and control rows at t and at the base period."""
+
+    treated_t: np.ndarray
+    treated_base: np.ndarray
+    control_t: np.ndarray
+    control_base: np.ndarray
+
+    def __iter__(self) -> Iterator[np.ndarray]:
+        return iter((self.treated_t, self.treated_base, self.control_t, self.control_base))
+
+
+PooledComparison = tuple[float, list[np.ndarray]]
+
+
+def _four_means(y: Quarters, x: Quarters) -> PooledComparison:
+    """(Treated minus control mean at t) minus (the same at the base period), without covariates."""
+    att, parts = 0.0, []
+    for values, sign in zip(y, (1.0, -1.0, -1.0, 1.0)):
+        mean = float(np.mean(values))
+        att += sign * mean
+        parts.append(sign * (values - mean) / len(values))
+    return att, parts
+
+
+def _pooled_inverse_probability(y: Quarters, x: Quarters) -> PooledComparison:
+    """DRDID's ``std_ipw_did_rc``: treated means minus odds-weighted control means, at t and at the base period."""
+    design, treated, score = _pooled_propensity(x)
+    odds_t, odds_base = _control_odds(y, score)
+    mean_t, mean_base = float(np.mean(y.treated_t)), float(np.mean(y.treated_base))
+    control_t, control_base = (float(np.sum(odds * values) / np.sum(odds))
+                               for odds, values in ((odds_t, y.control_t), (odds_base, y.control_base)))
+    att = (mean_t - control_t) - (mean_base - control_base)
+    residual_t = odds_t * (y.control_t - control_t) / np.sum(odds_t)
+    residual_base = odds_base * (y.control_base - control_base) / np.sum(odds_base)
+    psi = np.concatenate([(y.treated_t - mean_t) / len(y.treated_t), -(y.treated_base - mean_base) / len(y.treated_base),
+                          -residual_t, residual_base])
+    n_treated = len(y.treated_t) + len(y.treated_base)
+    rows_t = slice(n_treated, n_treated + len(y.control_t))
+    moment = (np.sum(residual_t[:, None] * design[rows_t], axis=0)
+              - np.sum(residual_base[:, None] * design[rows_t.stop:], axis=0))
+    psi -= _logit_effect(design, treated, score, moment)
+    return att, _split(psi, y)
+
+
+def _pooled_doubly_robust(y: Quarters, x: Quarters) -> PooledComparison:
+    """DRDID's locally efficient ``drdid_rc``: odds-weighted residuals plus the treated regressions' correction."""
+    designs = Quarters(*(_with_intercept(values) for values in x))
+    beta = Quarters(*(_least_squares(design, values) for design, values in zip(designs, y)))
+    residual = Quarters(*(values - design @ b for values, design, b in zip(y, designs, beta)))
+    design, treated, score = _pooled_propensity(x)
+    odds_t, odds_base = _control_odds(y, score)
+    fitted_t = Quarters(designs.treated_t @ beta.control_t, designs.treated_base @ beta.control_base,
+                        designs.control_t @ beta.control_t, designs.control_base @ beta.control_base)
+    gap = Quarters(*(values - fitted for values, fitted in zip(y, fitted_t)))
+    eta_t, eta_base = float(np.mean(gap.treated_t)), float(np.mean(gap.treated_base))
+    eta_control_t = float(np.sum(odds_t * gap.control_t) / np.sum(odds_t))
+    eta_control_base = float(np.sum(odds_base * gap.control_base) / np.sum(odds_base))
+    post = (designs.treated_t @ (beta.treated_t - beta.control_t), designs.treated_base @ (beta.treated_t - beta.control_t))
+    pre = (designs.treated_t @ (beta.treated_base - beta.control_base),
+           designs.treated_base @ (beta.treated_base - beta.control_base))
+    n_t, n_base = len(y.treated_t), len(y.treated_base)
+    n_treated = n_t + n_base
+    all_post = (np.sum(post[0]) + np.sum(post[1])) / n_treated
+    all_pre = (np.sum(pre[0]) + np.sum(pre[1])) / n_treated
+    post_at_t, pre_at_base = float(np.mean(post[0])), float(np.mean(pre[1]))
+    att = ((eta_t - eta_control_t) - (eta_base - eta_control_base)
+           + (all_post - post_at_t) - (all_pre - pre_at_base))
+    control_t = odds_t * (gap.control_t - eta_control_t) / np.sum(odds_t)
+    control_base = odds_base * (gap.control_base - eta_control_base) / np.sum(odds_base)
+    treated_t = ((gap.treated_t - eta_t) / n_t + (post[0] - all_post) / n_treated - (post[0] - post_at_t) / n_t
+                 - (pre[0] - all_pre) / n_treated)
+    treated_base = (-(gap.treated_base - eta_base) / n_base + (post[1] - all_post) / n_treated
+                    + (pre[1] - pre_at_base) / n_base - (pre[1] - all_pre) / n_treated)
+    psi = np.concatenate([treated_t, treated_base, -control_t, control_base])
+    rows_t = slice(n_treated, n_treated + len(y.control_t))
+    moment = (-np.sum(control_t[:, None] * design[rows_t], axis=0)
+              + np.sum(control_base[:, None] * design[rows_t.stop:], axis=0))
+    psi += _logit_effect(design, treated, score, moment)
+    mean_treated = (np.sum(designs.treated_t, axis=0) + np.sum(designs.treated_base, axis=0)) / n_treated
+    weighted_t = np.sum(odds_t[:, None] * designs.control_t, axis=0) / np.sum(odds_t)
+    weighted_base = np.sum(odds_base[:, None] * designs.control_base, axis=0) / np.sum(odds_base)
+    moments = Quarters(mean_treated - designs.treated_t.mean(axis=0), designs.treated_base.mean(axis=0) - mean_treated,
+                       weighted_t - mean_treated, mean_treated - weighted_base)
+    parts = _split(psi, y)
+    for k, (part, res, design_k, moment_k) in enumerate(zip(parts, residual, designs, moments)):
+        parts[k] = part + (res[:, None] * design_k) @ _solve(design_k.T @ design_k, moment_k)
+    return att, parts
+
+
+_POOLED_ESTIMATORS: dict[str, Callable[[Quarters, Quarters], PooledComparison]] = {
+    "ipw": _pooled_inverse_probability,
+    "dr": _pooled_doubly_robust,
+}
+
+
+def _pooled_propensity(x: Quarters) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The logit design of the four groups stacked (treated first), the treatment indicator and trimmed scores."""
+    return _propensity(np.vstack([x.treated_t, x.treated_base]), np.vstack([x.control_t, x.control_base]))
+
+
+def _control_odds(y: Quarters, score: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The odds p / (1 - p) of the control rows at t and at the base period."""
+    start = len(y.treated_t) + len(y.treated_base)
+    odds = score[start:] / (1 - score[start:])
+    return odds[: len(y.control_t)], odds[len(y.control_t):]
+
+
+def _split(psi: np.ndarray, y: Quarters) -> list[np.ndarray]:
+    """``psi`` over the stacked groups, cut back into the four groups."""
+    ends = np.cumsum([len(values) for values in y])[:-1]
+    return list(np.split(psi, ends))
