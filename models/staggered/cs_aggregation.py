@@ -33,7 +33,7 @@ from models.staggered.results import Estimate
 
 @dataclass(frozen=True)
 class Combination:
-    """An aggregated effect and its influence function over the units."""
+    """An aggregated effect and its influence function over the sampling rows (units, or observations of an unbalanced panel)."""
 
     estimate: float
     psi: np.ndarray
