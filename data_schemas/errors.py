@@ -90,6 +90,24 @@ def line_number(position: SupportsInt, file: str | Path | None) -> int:
     return int(position) + 2 if file else int(position)
 
 
+def closest(name: str, choices: Iterable[str], *, n: int = 1, cutoff: float = 0.6) -> list[str]:
+    """The (at most ``n``) choices nearest to ``name``, compared case-insensitively, best first.
+
+    The one similarity rule behind every did-you-mean of the project
+    (:func:`difflib.get_close_matches` on lower-cased names).
+
+    Examples
+    --------
+    >>> closest("SUBSIDY", ["subsidies", "firms", "patents"])
+    ['subsidies']
+    >>> closest("zzz", ["iid"])
+    []
+    """
+    by_lower = {str(choice).lower(): str(choice) for choice in choices}
+    return [by_lower[match] for match in difflib.get_close_matches(str(name).lower(), list(by_lower), n=n,
+                                                                    cutoff=cutoff)]
+
+
 def did_you_mean(name: str, choices: Iterable[str]) -> str:
     """A hint naming the closest of ``choices`` to ``name`` (case-insensitive), or ``""``.
 
@@ -100,13 +118,12 @@ def did_you_mean(name: str, choices: Iterable[str]) -> str:
     >>> did_you_mean("zzz", ["iid"])
     ''
     """
-    by_lower = {str(choice).lower(): str(choice) for choice in choices}
-    match = difflib.get_close_matches(str(name).lower(), list(by_lower), n=1, cutoff=0.6)
-    return f"did you mean '{by_lower[match[0]]}'?" if match else ""
+    match = closest(name, choices)
+    return f"did you mean '{match[0]}'?" if match else ""
 
 
 def unknown_choice(value: str, choices: Iterable[str], *, what: str, file: str | Path | None = None,
-                   column: str | None = None, listing: bool = True) -> InputError:
+                   column: str | None = None, listing: bool = True, where: str = "") -> InputError:
     """The error for a ``value`` that is not one of ``choices``: a did-you-mean hint and the choices.
 
     Parameters
@@ -122,6 +139,8 @@ def unknown_choice(value: str, choices: Iterable[str], *, what: str, file: str |
     listing : bool
         Whether to list the choices after a hint (a hint alone when false; the
         choices are always listed when there is no hint).
+    where : str
+        Where the value was given, added after it, e.g. ``"in [firms]"``.
 
     Examples
     --------
@@ -129,6 +148,8 @@ def unknown_choice(value: str, choices: Iterable[str], *, what: str, file: str |
     "unknown vcov 'cluter'; did you mean 'cluster'? (choices: iid, cluster)"
     >>> str(unknown_choice("x", ["iid", "cluster"], what="vcov"))
     "unknown vcov 'x'; choose from iid, cluster"
+    >>> str(unknown_choice("fiel", ["file", "columns"], what="key", where="in [firms]", file="sources.toml"))
+    "sources.toml: unknown key 'fiel' in [firms]; did you mean 'file'? (choices: file, columns)"
     """
     names = [str(c) for c in choices]
     hint = did_you_mean(value, names)
@@ -136,11 +157,12 @@ def unknown_choice(value: str, choices: Iterable[str], *, what: str, file: str |
         fix = f"{hint} (choices: {', '.join(names)})" if listing else hint
     else:
         fix = f"choose from {', '.join(names) or '(none)'}"
-    return InputError(f"unknown {what} '{value}'", file=file, column=column, fix=fix)
+    return InputError(f"unknown {what} '{value}'" + (f" {where}" if where else ""), file=file, column=column,
+                      fix=fix)
 
 
 def check_choice(value: str, choices: Iterable[str], *, what: str, file: str | Path | None = None,
-                 column: str | None = None, listing: bool = True) -> None:
+                 column: str | None = None, listing: bool = True, where: str = "") -> None:
     """Raise :func:`unknown_choice`'s error unless ``value`` is one of ``choices``.
 
     Examples
@@ -149,7 +171,7 @@ def check_choice(value: str, choices: Iterable[str], *, what: str, file: str | P
     """
     names = [str(c) for c in choices]
     if value not in names:
-        raise unknown_choice(value, names, what=what, file=file, column=column, listing=listing)
+        raise unknown_choice(value, names, what=what, file=file, column=column, listing=listing, where=where)
 
 
 def missing_column(name: str, available: Iterable[str], *, file: str | Path | None = None,

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from data_schemas.errors import InputError
+from data_schemas.errors import InputError, check_columns
 from models.estimate import fit
 from models.marginal import add_year_interactions
 from models.result import Result
@@ -77,9 +77,7 @@ def event_study(
         Coefficients ``event_k`` for each k in the window but ``reference``, and
         ``pretrend``: the joint test of the leads (k < 0).
     """
-    for name in (unit, time, first_treated, outcome):
-        if name not in data.columns:
-            raise InputError("no such column", column=name)
+    check_columns((unit, time, first_treated, outcome), data.columns)
     # float, so that a nullable first_treated (Int64 with <NA>) gives NaN for
     # never-treated units: their indicators are then 0, not missing
     event_time = data[time].astype(float) - data[first_treated].astype(float)
@@ -127,9 +125,7 @@ def exposure_event_study(
     The pre-trend test covers the periods before ``reference``. Other
     parameters as in :func:`event_study`.
     """
-    for name in (unit, time, exposure, outcome):
-        if name not in data.columns:
-            raise InputError("no such column", column=name)
+    check_columns((unit, time, exposure, outcome), data.columns)
     frame, names = add_year_interactions(data, exposure, time, reference)
     terms = list(names.values())
     leads = [name for period, name in names.items() if period < reference]

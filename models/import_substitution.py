@@ -39,7 +39,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from data_schemas.errors import InputError
+from data_schemas.errors import InputError, check_columns
 from panel.sources.validate import check_unique
 
 #: the weighting schemes of the growth index
@@ -222,9 +222,7 @@ def series_indices(
 def _check_values(
     frame: pd.DataFrame, series: str, period: str, value: str, file: str | Path | None, labels: dict[str, str]
 ) -> None:
-    missing_columns = [c for c in (series, period, value) if c not in frame]
-    if missing_columns:
-        raise InputError(f"no column '{missing_columns[0]}'", file=file, fix="columns: " + ", ".join(map(str, frame)))
+    check_columns((series, period, value), frame.columns, file=file)
     if frame.empty:
         raise InputError("no data rows", file=file, fix="pass a table with at least one series")
     values = frame[value]

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from data_schemas.errors import InputError
+from data_schemas.errors import InputError, check_columns
 from models.result import Result
 
 SEPARATOR = ":"
@@ -46,9 +46,7 @@ def add_interactions(data: pd.DataFrame, terms: Iterable[Sequence[str]]) -> pd.D
     """
     out = data.copy()
     for columns in terms:
-        missing = [name for name in columns if name not in out.columns]
-        if missing:
-            raise InputError("no such column", column=missing[0], fix="interact existing columns")
+        check_columns(columns, out.columns)
         product = out[columns[0]].astype(float)
         for name in columns[1:]:
             product = product * out[name].astype(float)

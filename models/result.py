@@ -175,11 +175,15 @@ class Result:
         values = 2 * stats.t.sf(np.abs(self.tstats.to_numpy()), self.df_inference)
         return pd.Series(values, index=list(self.names), name="pvalues")
 
-    def conf_int(self, level: float = 0.95) -> pd.DataFrame:
-        """Confidence intervals (columns ``lower``, ``upper``) from the t distribution."""
+    def critical_value(self, level: float = 0.95) -> float:
+        """The two-sided critical value of :meth:`conf_int`: a t quantile with ``df_inference`` degrees of freedom."""
         if not 0 < level < 1:
             raise InputError(f"confidence level must be between 0 and 1, got {level}")
-        half = stats.t.ppf(0.5 + level / 2, self.df_inference) * self.std_errors
+        return float(stats.t.ppf(0.5 + level / 2, self.df_inference))
+
+    def conf_int(self, level: float = 0.95) -> pd.DataFrame:
+        """Confidence intervals (columns ``lower``, ``upper``) from the t distribution."""
+        half = self.critical_value(level) * self.std_errors
         return pd.DataFrame({"lower": self.params - half, "upper": self.params + half})
 
     # --- metadata the reporter reads ---------------------------------------

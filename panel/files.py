@@ -51,7 +51,7 @@ def check_name(name: object, key: str) -> str:
         E.g. ``run name (--name) '../x' is not a safe name; use only letters, ...``.
     """
     problem = name_problem(name)
-    if problem:
+    if problem or not isinstance(name, str):
         raise InputError(f"{key} {problem}", fix=SAFE_NAME_RULE)
     return name
 

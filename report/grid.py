@@ -91,8 +91,11 @@ def _blocks(indicators: tuple[TextRow, ...], statistics: tuple[StatisticRow, ...
 
 
 def to_grid(table: Table, style: Style | None = None) -> Grid:
-    """Format every number of ``table`` and add the notes that depend on the style."""
-    style = style or Style()
+    """Format every number of ``table`` and add the notes that depend on the style.
+
+    The table's own second row, digits and number format (if it sets them) win over ``style``'s.
+    """
+    style = (style or Style()).for_table(table)
     rows = [GridRow("text", r.label, r.cells) for r in table.body]
     for panel in table.panels:
         if panel.title:

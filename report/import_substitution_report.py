@@ -9,9 +9,7 @@ full years (as :class:`report.table.Table`), and the figures of
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from functools import partial
-from pathlib import Path
 
 import pandas as pd
 
@@ -36,6 +34,7 @@ from report.import_substitution_tables import (
     group_label,
     matrix_members,
 )
+from report.page.content import Figure
 from report.table import Table, TextRow
 
 #: short pattern names for the index table's cells
@@ -45,6 +44,13 @@ CATEGORY_LABELS = {"capital": "Capital goods", "intermediate": "Intermediate goo
                    "consumption": "Consumption goods", "capital_and_intermediate": "Capital and intermediate goods"}
 WINDOW_LABELS = {"whole": "Whole period", "pre_2019": "Before 2019", "post_2019": "From 2019"}
 EMPTY_CELL = "—"
+TITLE = "Import substitution in China's technology imports"
+DESCRIPTION = (
+    "Naughton and Fang's test of self-reliance on customs data: for each technology group, the volatility "
+    "and growth of monthly imports over each window place it as stockpiling, no discernible effect or "
+    "successful import substitution (the growth-by-volatility matrix and the index table); imports of the "
+    "groups by category as a share of GDP show whether dependence fell."
+)
 SIMULATED_NOTE = "SIMULATED demo data (panel/demo/imports.py): not real customs statistics."
 METHOD_NOTE = (
     "Method of Naughton and Fang (China's Self-Reliance Goal: How Much Progress?), on monthly imports "
@@ -110,7 +116,7 @@ def matrix_table(indices: pd.DataFrame, *, batch: str, label: str, notes: tuple[
         title=f"Technology groups by growth and volatility of imports, {window_span(indices, window)}",
         column_groups=tuple((BAND_COLUMNS[band], 1) for band in BANDS),
         panels=(),
-        indicators=tuple(rows),
+        body=tuple(rows),
         notes=(
             *notes,
             PARTITION_NOTE,
@@ -137,7 +143,7 @@ def index_table(indices: pd.DataFrame, *, batch: str, label: str, notes: tuple[s
         title="Volatility and growth indices of imports by technology group",
         column_groups=(("Category", 1), ("Semicond.", 1), *((WINDOW_LABELS.get(w, w), 3) for w in windows)),
         panels=(),
-        indicators=tuple(rows),
+        body=tuple(rows),
         notes=(
             *notes,
             "Windows: " + "; ".join(f"{WINDOW_LABELS.get(w, w).lower()} {window_span(indices, w)}" for w in windows)
@@ -171,7 +177,7 @@ def share_table(shares: pd.DataFrame, *, label: str, notes: tuple[str, ...]) -> 
         title="Imports of the technology groups as a share of GDP",
         column_groups=(*((str(y), 1) for y in years), ("Change, pp", 1), ("Change, %", 1)),
         panels=(),
-        indicators=tuple(rows),
+        body=tuple(rows),
         notes=(
             *notes,
             SHARE_NOTE.format(first=first, last=last),
@@ -200,17 +206,25 @@ def import_substitution_tables(results: ImportSubstitutionResults) -> dict[str, 
     return tables
 
 
-def import_substitution_figures(results: ImportSubstitutionResults) -> dict[str, Callable[[Path], list[Path]]]:
-    """The figures of every batch: name -> function drawing it to a stem."""
+def import_substitution_figures(results: ImportSubstitutionResults) -> dict[str, Figure]:
+    """The figures of every batch, captioned: name -> :class:`report.page.content.Figure`."""
     note = SIMULATED_NOTE if results.simulated else ""
     window = results.windows[0].name
-    figures: dict[str, Callable[[Path], list[Path]]] = {}
-    for batch, stem, _ in _batches(results):
+    span = window_span(results.indices, window)
+    figures: dict[str, Figure] = {}
+    for batch, stem, batch_label in _batches(results):
         indices = results.indices[results.indices["batch"] == batch]
         monthly = results.monthly[results.monthly["batch"] == batch]
-        figures[f"{stem}_series_by_pattern"] = partial(plot_series_by_pattern, monthly, indices, window=window, note=note)
-        figures[f"{stem}_growth_volatility"] = partial(plot_growth_volatility, indices, window=window, note=note)
-        figures[f"{stem}_gdp_shares"] = partial(plot_gdp_shares, results.shares[batch], note=note)
+        caption = " ".join((*batch_label, note)).strip()
+        figures[f"{stem}_series_by_pattern"] = Figure(
+            partial(plot_series_by_pattern, monthly, indices, window=window, note=note),
+            f"Monthly imports of the technology groups by pattern, {span}", caption)
+        figures[f"{stem}_growth_volatility"] = Figure(
+            partial(plot_growth_volatility, indices, window=window, note=note),
+            f"Growth and volatility indices of the technology groups, {span}", caption)
+        figures[f"{stem}_gdp_shares"] = Figure(
+            partial(plot_gdp_shares, results.shares[batch], note=note),
+            "Imports of the technology groups as a share of GDP", caption)
     return figures
 
 

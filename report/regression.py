@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 
 from data_schemas.codebook import label as codebook_label
 from data_schemas.errors import InputError, did_you_mean
@@ -165,6 +166,7 @@ def regression_table(
     extra_notes: Sequence[str] = (),
     extra_rows: Sequence[tuple[str, Sequence[str]]] = (),
     statistics: Sequence[str] | None = None,
+    row_digits: Mapping[str, int] | None = None,
 ) -> Table:
     """A regression table, one column per result.
 
@@ -195,6 +197,11 @@ def regression_table(
     statistics : sequence of str, optional
         The statistic rows, by name (:data:`STATISTIC_NAMES`), in this order;
         by default observations, (within) R², the outcome's mean and clusters.
+    row_digits : mapping of str to int, optional
+        Digits of single rows: a statistic name (:data:`STATISTIC_NAMES`) sets
+        that statistic's row(s); any other key is a pattern of coefficient
+        names (:func:`compile_pattern`), the first that matches a coefficient
+        setting its row.
 
     Standard errors of different kinds across the columns get a "Standard
     errors" row naming each column's kind, and their notes name the columns.
@@ -210,8 +217,12 @@ def regression_table(
                              fix="give one cell per model")
     if statistics is not None:
         check_statistics(statistics)
+    shown = _fe_statistics(results) if statistics is None else statistics
     terms = _terms(results, keep, drop, order, controls)
-    rows = tuple(CoefficientRow(t, labels(t), tuple(_estimate(r, t) for r in results)) for t in terms)
+    digits = dict(row_digits or {})
+    term_digits = [(compile_pattern(p, "row_digits"), d) for p, d in digits.items() if p not in STATISTIC_NAMES]
+    rows = tuple(CoefficientRow(t, labels(t), tuple(_estimate(r, t) for r in results),
+                                next((d for p, d in term_digits if p.fullmatch(t)), None)) for t in terms)
     fixed: list[str] = []
     for result in results:
         fixed += [fe for fe in result.fixed_effects if fe not in fixed]
@@ -231,25 +242,26 @@ def regression_table(
         column_groups=_column_groups(results, labels),
         panels=(Panel(None, rows),),
         indicators=tuple(indicators),
-        statistics=_statistics(results, labels, _fe_statistics(results) if statistics is None else statistics),
-        notes=_notes(results, labels, sample_note, extra_notes),
+        statistics=_statistics(results, labels, shown, digits),
+        notes=_notes(results, labels, sample_note, extra_notes, within_r2="r2_within" in shown),
         label=label,
         column_titles=tuple(column_titles),
     )
 
 
-def _statistics(results: Sequence, labels: Labels, names: Sequence[str]) -> tuple[StatisticRow, ...]:
+def _statistics(results: Sequence, labels: Labels, names: Sequence[str],
+                digits: Mapping[str, int]) -> tuple[StatisticRow, ...]:
     rows = []
     both_r2 = "r2" in names and "r2_within" in names
     for name in names:
         if name == "clusters":
-            rows += _cluster_rows(results, labels)
+            rows += [replace(row, digits=digits.get(name)) for row in _cluster_rows(results, labels)]
             continue
         title, kind, value = STATISTICS[name]
         values = tuple(value(r) for r in results)
         if name == "r2" and both_r2:  # the within R² stands for fixed-effects columns
             values = tuple(None if r.fixed_effects else v for r, v in zip(results, values))
-        rows.append(StatisticRow(title, values, kind))
+        rows.append(StatisticRow(title, values, kind, digits.get(name)))
     return tuple(rows)
 
 
@@ -273,14 +285,15 @@ def _standard_error_kind(result, labels: Labels) -> str:
     return {"iid": "Conventional", "hc1": "Robust (HC1)"}.get(result.vcov_type, result.vcov_type)
 
 
-def _notes(results: Sequence, labels: Labels, sample_note: str | None, extra: Sequence[str]) -> tuple[str, ...]:
+def _notes(results: Sequence, labels: Labels, sample_note: str | None, extra: Sequence[str],
+           within_r2: bool) -> tuple[str, ...]:
     notes: list[str] = []
     columns: dict[str, list[int]] = {}
     for column, result in enumerate(results, start=1):
         columns.setdefault(result.describe_vcov(lambda name: labels(name).lower()), []).append(column)
     for note, where in columns.items():
         notes.append(note if len(columns) == 1 else f"{', '.join(f'({c})' for c in where)}: {note}")
-    if any(r.fixed_effects and not _is_poisson(r) for r in results):
+    if within_r2 and any(r.fixed_effects and not _is_poisson(r) for r in results):
         notes.append("Within R² is the R² of the regression on the fixed-effect-demeaned data.")
     poisson = [(i, r) for i, r in enumerate(results, 1) if _is_poisson(r)]
     if poisson:

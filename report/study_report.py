@@ -10,14 +10,17 @@ Wild-bootstrap and randomization tests are notes under the tables holding their 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 
 import numpy as np
 import pandas as pd
 
+from report.case_study import counterfactuals_table, dossier_figure, facts_table, synthetic_figure
 from report.figures import event_study_plot, marginal_return_plot, permutation_histogram
 from report.page.content import Figure
 from report.regression import Labels, regression_table
+from report.stacking import stack_panels
 from report.staggered_tables import (
     ESTIMATOR_LABELS,
     StaggeredDesign,
@@ -69,12 +72,38 @@ def study_tables(results, *, rename: dict[str, str] | None = None, simulated: bo
                 [_design(results, name, title or labels(results.staggered[name][next(iter(results.staggered[name]))].outcome))
                  for name, title in zip(entry.models, entry.column_titles or [""] * len(entry.models))],
                 title=entry.title, label=label, extra_notes=[sample_note(results), *notes])
+            tables[label] = replace(tables[label], second_row=entry.second_row, digits=entry.digits,
+                                    numbers=entry.numbers)
             continue
-        columns = [getattr(results[name], "result", results[name]) for name in entry.models]
+        tables[label] = _regression_table(results, entry, label, labels, notes)
+    return {**tables, **_case_tables(results, simulated)}
+
+
+def _case_tables(results, simulated: bool) -> dict[str, Table]:
+    """Each ``[[cases]]`` entry's facts table and, if it has counterfactuals, their table."""
+    tables = {}
+    for entry in results.study.cases:
+        case = results.cases[entry.name]
+        label = f"{results.study.name}_facts_{entry.name}"
+        tables[label] = replace(facts_table(case.dossier, simulated=simulated), label=label)
+        if case.counterfactuals:
+            label = f"{results.study.name}_synth_{entry.name}"
+            tables[label] = counterfactuals_table([case], simulated=simulated, start=entry.start, donors=entry.donors,
+                                                  label=label)
+    return tables
+
+
+def _regression_table(results, entry, label: str, labels: Labels, notes: list[str]) -> Table:
+    """A regression or panels table: one regression table per panel, stacked as Panel A, B ... when declared."""
+    if entry.rename:
+        labels = Labels({**labels.rename, **dict(entry.rename)}, dict(entry.rename))
+    tables = []
+    for models in entry.columns:
+        columns = [getattr(results[name], "result", results[name]) for name in models]
         controls: tuple[str, ...] = ()
         if entry.controls_row:
-            controls = tuple(dict.fromkeys(c for name in entry.models for c in _controls(results, name)))
-        tables[label] = regression_table(
+            controls = tuple(dict.fromkeys(c for name in models for c in _controls(results, name)))
+        tables.append(regression_table(
             columns,
             title=entry.title,
             label=label,
@@ -85,10 +114,17 @@ def study_tables(results, *, rename: dict[str, str] | None = None, simulated: bo
             controls=controls,
             sample_note=sample_note(results),
             column_titles=entry.column_titles,
-            extra_notes=[*_bootstrap_notes(results, entry.models, labels),
-                         *_randomization_notes(results, entry.models, labels), *notes],
-        )
-    return tables
+            extra_notes=[*_bootstrap_notes(results, models, labels), *_randomization_notes(results, models, labels),
+                         *([] if entry.panels else notes)],
+            extra_rows=entry.extra_rows,
+            statistics=entry.statistics,
+            row_digits=dict(entry.row_digits),
+        ))
+    table = tables[0]
+    if entry.panels:
+        table = stack_panels(tables, titles=[p.title for p in entry.panels], title=entry.title, label=label,
+                             shared=entry.shared, column_titles=entry.column_titles, notes=notes)
+    return replace(table, second_row=entry.second_row, digits=entry.digits, numbers=entry.numbers)
 
 
 def _design(results, name: str, title: str) -> StaggeredDesign:
@@ -183,6 +219,23 @@ def study_figures(results, *, simulated: bool = False) -> dict[str, Figure]:
                 marginal_return_plot, series, cutoff=cutoff, title=entry.title,
                 xlabel=entry.xlabel or "Year", ylabel=entry.ylabel or "Marginal return", note=note,
             ), entry.title, note)
+    return {**figures, **_case_figures(results, simulated)}
+
+
+def _case_figures(results, simulated: bool) -> dict[str, Figure]:
+    """Each ``[[cases]]`` entry's dossier and, per counterfactual, the treated and synthetic paths."""
+    note = SIMULATED_NOTE if simulated else ""
+    figures = {}
+    for name, case in results.cases.items():
+        firms = ", ".join(case.dossier.firms)
+        figures[f"{results.study.name}_dossier_{name}"] = Figure(
+            partial(dossier_figure, case.dossier, note=note), f"Dossier of {name} ({firms})",
+            " ".join(n for n in ("Time lines against the industry P10-P90 band and median, events marked.", note) if n))
+        for fit in case.counterfactuals:
+            outcome, method = fit.result.outcome, fit.result.method
+            figures[f"{results.study.name}_synth_{name}_{outcome}_{method}"] = Figure(
+                partial(synthetic_figure, fit.result, fit.placebo, note=note),
+                f"{name}: {outcome}, {method.upper()} counterfactual", note)
     return figures
 
 

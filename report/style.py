@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 from data_schemas.errors import InputError
 from report.numbers import NUMBER_FORMATS
@@ -51,6 +52,13 @@ class Style:
             raise InputError(f"unknown number format {self.numbers!r}", fix=f"choose from {', '.join(NUMBER_FORMATS)}")
         if self.numbers == "significant" and self.digits == 0:
             raise InputError("significant digits must be at least 1, got 0")
+
+    def for_table(self, table: Any) -> Style:
+        """This style with the choices a table makes for itself (:data:`report.table.TABLE_STYLE`) in force."""
+        from report.table import TABLE_STYLE
+
+        own = {key: getattr(table, key) for key in TABLE_STYLE if getattr(table, key, None) is not None}
+        return replace(self, **own) if own else self
 
     def stars_for(self, pvalue: float) -> str:
         """The stars earned by ``pvalue`` (one per threshold it is below)."""

@@ -14,6 +14,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 StatisticKind = Literal["count", "ratio", "text"]
+#: fields of a :class:`Table` that override the run's :class:`report.style.Style` for that table
+TABLE_STYLE = ("second_row", "digits", "numbers")
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,9 @@ class Table:
         Header of the label column (e.g. "Technology group").
     body : tuple of TextRow
         Rows of text of a descriptive table, shown before any panel.
+    second_row, digits, numbers : optional
+        The table's own choice of what goes under each coefficient, its digits
+        and their format (:class:`report.style.Style`), over the run's.
     """
 
     title: str
@@ -128,6 +133,9 @@ class Table:
     numbered: bool = True
     stub: str = ""
     body: tuple[TextRow, ...] = ()
+    second_row: str | None = None
+    digits: int | None = None
+    numbers: str | None = None
 
     @property
     def n_columns(self) -> int:
@@ -138,7 +146,7 @@ class Table:
         """A JSON-able form, read back by :meth:`from_dict`.
 
         Optional parts left at their defaults (row digits, panel rows, the
-        text body) are omitted, so tables without them keep their earlier form.
+        text body, the table's own style) are omitted, so tables without them keep their earlier form.
         """
         return _without_defaults(asdict(self))
 
@@ -174,6 +182,9 @@ class Table:
             numbered=bool(data.get("numbered", True)),
             stub=str(data.get("stub", "")),
             body=_text_rows(data.get("body", ())),
+            second_row=data.get("second_row"),
+            digits=data.get("digits"),
+            numbers=data.get("numbers"),
         )
 
 
@@ -188,7 +199,8 @@ def _without_defaults(data: dict[str, Any]) -> dict[str, Any]:
             _drop_default(row, "digits")
         _drop_default(panel, "indicators")
         _drop_default(panel, "statistics")
-    _drop_default(data, "body")
+    for key in ("body", *TABLE_STYLE):
+        _drop_default(data, key)
     return data
 
 

@@ -134,9 +134,15 @@ class ImportSubstitutionStudy:
         return estimate_import_substitution(loaded, simulated=loaded.simulated)
 
     def render(self, results: Any, *, simulated: bool) -> Rendered:
-        from report.import_substitution_report import import_substitution_figures, import_substitution_tables
+        from report.import_substitution_report import (
+            DESCRIPTION,
+            TITLE,
+            import_substitution_figures,
+            import_substitution_tables,
+        )
 
-        return Rendered(import_substitution_tables(results), import_substitution_figures(results))
+        return Rendered(import_substitution_tables(results), import_substitution_figures(results), title=TITLE,
+                        description=DESCRIPTION)
 
     def manifest(self, loaded: Any, results: Any, choice: Any, files: list[dict[str, Any]]) -> dict[str, Any]:
         from panel.sources.hs_groups import bundled_path

@@ -12,6 +12,7 @@ from typing import Any
 from data_schemas.errors import InputError
 from runs.data import DataChoice, DataSource
 from runs.kinds import BUILTIN_KINDS, resolve
+from runs.run_warnings import distinct, recording
 
 
 class _Quiet:
@@ -52,7 +53,9 @@ def run_studies(names: Sequence[str], choice: DataChoice, *, sample: str | None,
     sample, the targets, then each study's data are loaded and checked), every
     study is estimated before anything is written, and the bundles are written
     into temporary folders inside ``out_root`` and moved into place together:
-    a run of several studies that fails leaves no bundle behind.
+    a run of several studies that fails leaves no bundle behind.  The user
+    warnings each study raises while its data are read and its models
+    estimated go into its bundle (results.json and the page), each once.
 
     Returns
     -------
@@ -77,18 +80,23 @@ def run_studies(names: Sequence[str], choice: DataChoice, *, sample: str | None,
     with tempfile.TemporaryDirectory(prefix="chokepoint-run-") as tmp:
         source = DataSource(choice, Path(tmp))
         loaded, files = [], []
+        raised: list[list[str]] = []
         for kind in kinds:
             progress.step(f"{kind.name}: data")
-            loaded.append(kind.load(source, sample))
+            raised.append([])
+            with recording(raised[-1]):
+                loaded.append(kind.load(source, sample))
             files.append(list(source.files))
         contents = []
-        for kind, data, read in zip(kinds, loaded, files):
+        for kind, data, read, said in zip(kinds, loaded, files, raised):
             progress.step(f"{kind.name}: estimation")
-            results = kind.estimate(data)
+            with recording(said):
+                results = kind.estimate(data)
             rendered = kind.render(results, simulated=choice.demo)
             contents.append(BundleContent(tables=rendered.tables, figures=rendered.figures, results=results.to_dict(),
                                           manifest=build_manifest(**kind.manifest(data, results, choice, read)),
-                                          title=rendered.title, description=rendered.description))
+                                          title=rendered.title, description=rendered.description,
+                                          warnings=distinct(said)))
         new_study_folders = [target.parent for target in targets if not target.parent.exists()]
         try:
             with ExitStack() as stack:

@@ -90,7 +90,10 @@ def test_sample_ids_not_in_the_panel_are_counted(tmp_path):
                  "--sample", ids)
     assert result.exit_code == 0, result.output
     assert result.stderr == (f"Warning: 3 of the 5 firm ids in {ids} are not in the panel (not listed, or all their "
-                             "firm-years dropped by the filters; see the drop log)\n")
+                             "firm-years dropped by the filters; see the drop log)\n"
+                             "Warning: [[models]] 'm': only 2 clusters of 'firm_id': cluster-robust standard errors are "
+                             "unreliable with fewer than 20; test the coefficient with the wild cluster bootstrap "
+                             "([[wild_bootstrap]] in a study, Webb weights)\n")
 
 
 def test_math_in_notes_passes_but_commands_do_not():

@@ -53,7 +53,7 @@ def test_text_output(data):
 def test_unknown_column(data):
     result = run(data, "--series", "group", "--period", "month", "--value", "usd")
     assert result.exit_code == 2
-    assert result.output == f"Error: {data}: no series column 'group' in the file; did you mean 'grp'? columns: grp, month, usd\n"
+    assert result.output == f"Error: {data}: column 'group': no such column for the series; did you mean 'grp'?\n"
 
 
 @pytest.mark.parametrize(

@@ -64,7 +64,7 @@ def matrix_cells(table: Table) -> dict[str, tuple[str, str]]:
     """Group label -> (growth row, volatility column) as the matrix table shows it."""
     columns = [name for name, _ in table.column_groups]
     placed, growth = {}, None
-    for row in table.indicators:
+    for row in table.body:
         growth = row.label or growth
         for column, cell in zip(columns, row.cells):
             if cell and cell != "—":
@@ -115,7 +115,7 @@ def test_index_and_share_tables_match_hand_computation(bundle, demo_folder):
     table = stored_table(bundle, "import_substitution_indices")
     assert [name for name, _ in table.column_groups] == ["Category", "Semicond.", "Whole period", "Before 2019",
                                                          "From 2019"]
-    rows = {row.label.split(" ", 1)[1]: row.cells for row in table.indicators}
+    rows = {row.label.split(" ", 1)[1]: row.cells for row in table.body}
     assert len(rows) == 17
     for name, cells in rows.items():
         assert cells[2] == f"{hand.loc[name, 'volatility']:.3f}"
@@ -127,7 +127,7 @@ def test_index_and_share_tables_match_hand_computation(bundle, demo_folder):
     gdp = pd.read_csv(demo_folder / "gdp.csv").set_index("year")["gdp"]
     ic = customs[customs["商品名称"] == "SIMULATED Integrated Circuits"]
     by_year = ic.groupby(ic["数据年月"].str[:4].astype(int))["美元"].sum()
-    shares = {row.label: row.cells for row in stored_table(bundle, "import_substitution_gdp_shares").indicators}
+    shares = {row.label: row.cells for row in stored_table(bundle, "import_substitution_gdp_shares").body}
     intermediate = customs[customs["商品名称"].str.removeprefix("SIMULATED ").isin(
         ["Integrated Circuits", "Bearings and Alloy Steel", "Polymers", "Batteries and Components",
          "Automotive and Power Systems"])]
@@ -218,3 +218,17 @@ def test_run_all_demo_includes_it(tmp_path):
     manifest = json.loads((bundle / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["data"]["kind"] == "demo" and manifest["data"]["simulated"] is True
     assert len(matrix_cells(stored_table(bundle, "import_substitution_matrix"))) == 17
+
+
+def test_page_has_the_study_title_description_and_descriptive_tables(bundle):
+    from report.import_substitution_report import DESCRIPTION, TITLE
+
+    stored = json.loads((bundle / "results.json").read_text(encoding="utf-8"))
+    assert (stored["page"]["title"], stored["page"]["description"]) == (TITLE, DESCRIPTION)
+    assert [f["title"] for f in stored["page"]["figures"]][2] == "Imports of the technology groups as a share of GDP"
+    for name in TABLES:  # descriptive tables hold text rows in their body, not fixed-effect-style indicators
+        assert stored["tables"][name]["indicators"] == [] and stored["tables"][name]["body"]
+    page = (bundle / "index.html").read_text(encoding="utf-8")
+    from report.escape import html
+
+    assert f"<h1>{html(TITLE)}</h1>" in page and f'<p class="description">{html(DESCRIPTION)}</p>' in page

@@ -60,7 +60,7 @@ def test_table_errors(bundle, tmp_path):
     runner = CliRunner()
     cases = {
         ("table", str(tmp_path)): f"Error: no results.json in {tmp_path}; pass a run folder written by 'chokepoint run'\n",
-        ("table", str(bundle), "--table", "returns"): f"Error: no table 'returns' in {bundle}; choose from hostile_table\n",
+        ("table", str(bundle), "--table", "returns"): f"Error: unknown table 'returns' in {bundle}; choose from hostile_table\n",
         ("table", str(bundle), "--format", "pdf"): "Error: unknown table format 'pdf'; choose from latex, md, html, csv, docx\n",
         ("table", str(bundle), "--stars", "many"): "Error: --stars 'many' is not 'none' or a list of p-values; e.g. --stars 0.1,0.05,0.01\n",
         ("table", str(bundle), "--se", "sd"): "Error: unknown second row 'sd'; choose from se, t, p, ci, none\n",

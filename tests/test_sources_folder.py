@@ -173,11 +173,11 @@ def test_sources_toml_typos_are_errors(demo_folder):
     config.write_text('[balance_shet]\nfile = "FS_Combas.csv"\n', encoding="utf-8")
     with pytest.raises(InputError) as info:
         load_folder(demo_folder)
-    assert str(info.value).startswith(f"{config}: unknown table [balance_shet] (did you mean [balance_sheet]?)")
+    assert str(info.value).startswith(f"{config}: unknown table 'balance_shet'; did you mean 'balance_sheet'? (choices: ")
     config.write_text('[balance_sheet]\nfiles = "FS_Combas.csv"\n', encoding="utf-8")
     with pytest.raises(InputError) as info:
         load_folder(demo_folder)
-    assert str(info.value).startswith(f"{config}: unknown key 'files' in [balance_sheet] (did you mean 'file'?)")
+    assert str(info.value).startswith(f"{config}: unknown key 'files' in [balance_sheet]; did you mean 'file'? (choices: ")
 
 
 def test_config_mapping_with_bundled_sanctions(demo_folder):

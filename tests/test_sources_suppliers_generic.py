@@ -87,14 +87,13 @@ def test_mapped_column_missing_or_misnamed(tmp_path):
     with pytest.raises(InputError) as info:
         read_mapped(path, "subsidies", MAPPING)
     assert str(info.value) == (
-        f"{path}: column 'govgrant': column for subsidy not found (closest: 'gov_grant'); "
-        "correct the column mapping or the file's header"
+        f"{path}: column 'govgrant': no such column for subsidy; did you mean 'gov_grant'?"
     )
     with pytest.raises(InputError) as info:
         read_mapped(path, "subsidies", {"firm": "code"})
     assert str(info.value) == (
         f"{path}: unknown subsidies column 'firm' in the column mapping; "
-        "did you mean 'firm_id'? known columns: firm_id, year, subsidy"
+        "did you mean 'firm_id'? (choices: firm_id, year, subsidy)"
     )
 
 

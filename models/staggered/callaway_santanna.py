@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from data_schemas.errors import InputError, check_choice
-from models.staggered import cs_aggregation
+from models.staggered import cs_aggregation, cs_cells
 from models.staggered._library import (
     CONTROL_NAMES,
     event_estimates,
@@ -87,7 +87,17 @@ def callaway_santanna(
         :func:`models.staggered.cs_aggregation.averages`); the pre-trend test of
         the pre-period event-time effects.  Calendar effects and the averages
         always carry analytic standard errors.  Unbalanced panels are used as
-        they are (``allow_unbalanced_panel``).
+        they are (``allow_unbalanced_panel``).  Where the cells' influence
+        functions cannot be computed (covariates collinear within a
+        comparison, a propensity score that does not converge), calendar
+        effects and averages are left out and the note says why.
+
+    Raises
+    ------
+    InputError
+        For bad input (see :func:`models.staggered.data.prepare`), and for
+        outcome regression with covariates on an unbalanced panel, whose
+        standard errors diff-diff 3.13 understates.
     """
     check_control(control)
     check_choice(method, METHODS, what="method")
@@ -95,6 +105,12 @@ def callaway_santanna(
         raise InputError(f"bootstrap draws must be zero or more, got {bootstrap}")
     panel = prepare(data, outcome, unit=unit, time=time, cohort=cohort, covariates=covariates, file=file,
                     never_treated=control == "never")
+    balanced = is_balanced(panel)
+    if covariates and method == "reg" and not balanced:
+        raise InputError("outcome regression ('reg') with covariates is not available on an unbalanced panel: "
+                         "diff-diff 3.13 scales the control regressions' estimation effect down by the number of "
+                         "observations, so its standard errors would be too small", file=file,
+                         fix="use method 'dr' or 'ipw', or a balanced panel")
     from diff_diff import CallawaySantAnna
 
     model = CallawaySantAnna(
@@ -103,7 +119,7 @@ def callaway_santanna(
         n_bootstrap=bootstrap,
         seed=seed,
         cband=bootstrap > 0,
-        allow_unbalanced_panel=not is_balanced(panel),
+        allow_unbalanced_panel=not balanced,
     )
     fitted = quietly(lambda: model.fit(panel.frame, outcome=outcome, unit="unit", time="time", first_treat="cohort",
                                        covariates=list(covariates) or None, aggregate="all"))
@@ -115,12 +131,20 @@ def callaway_santanna(
         for (g, t), v in fitted.group_time_effects.items()
         if np.isfinite(v["effect"]) and np.isfinite(v["se"])
     }
-    cells_influence = cs_aggregation.CellInfluence(fitted)
-    calendar = {t: cells_influence.estimate(value) for t, value in cs_aggregation.by_calendar(cells_influence).items()}
     inference = f"multiplier bootstrap ({bootstrap} draws), uniform bands over event times" if bootstrap else (
         "analytic influence-function standard errors clustered by unit, pointwise 95% intervals")
-    if bootstrap:
-        inference += "; analytic standard errors for calendar periods and averages"
+    try:
+        cells_influence = cs_aggregation.CellInfluence(cs_cells.group_time_cells(panel, control, method))
+    except cs_cells.CellsUnavailable as reason:
+        calendar: dict[int, Estimate] = {}
+        averages: dict[str, Estimate] = {}
+        inference += f"; calendar-period effects and overall averages not computed ({reason})"
+    else:
+        calendar = {t: cells_influence.estimate(value)
+                    for t, value in cs_aggregation.by_calendar(cells_influence).items()}
+        averages = cs_aggregation.averages(cells_influence)
+        if bootstrap:
+            inference += "; analytic standard errors for calendar periods and averages"
     return StaggeredResult(
         estimator="callaway-santanna",
         outcome=outcome,
@@ -129,7 +153,7 @@ def callaway_santanna(
         event_time=event_estimates(fitted.event_study_effects, critical),
         by_cohort={int(g): Estimate.normal(v["effect"], v["se"]) for g, v in fitted.group_effects.items()},
         by_calendar=calendar,
-        averages=cs_aggregation.averages(cells_influence),
+        averages=averages,
         group_time=cells,
         pretrend=pretrend(event_times, np.asarray(events.att, dtype=float), events.vcov, leads),
         control=control,

@@ -3,8 +3,7 @@ r"""Calendar-time effects and overall averages of Callaway–Sant'Anna's ATT(g, 
 ``diff_diff`` aggregates ATT(g, t) by event time and by cohort but not by
 calendar period, and gives no overall average of its aggregations.  Both are
 linear combinations of the cells, so they follow R ``did``'s ``aggte`` from
-the cells' unit-level influence functions that the fitted
-``CallawaySantAnnaResults`` keeps (its aggregation kit):
+the cells' influence functions (:mod:`models.staggered.cs_cells`):
 
 * calendar period t: :math:`\theta(t) = \sum_{g \le t} P(G=g \mid G \le t)\,ATT(g,t)`,
   with the influence function of the estimated cohort shares (did's ``wif``)
@@ -15,7 +14,8 @@ the cells' unit-level influence functions that the fitted
   effects and of the calendar effects (fixed weights, no ``wif``).
 
 The standard error of a combination with influence function :math:`\psi` is
-:math:`\sqrt{\sum_i \psi_i^2}` in diff-diff's scaling (R's ``bstrap = FALSE``).
+:math:`\sqrt{\sum_i \psi_i^2}` in diff-diff's scaling (R's ``bstrap = FALSE``),
+clustered by unit on an unbalanced panel (:meth:`Cells.std_error`).
 Agreement with R ``did`` 2.5.1 and Stata ``csdid`` is tested in
 ``tests/test_staggered_reference.py``.
 """
@@ -24,44 +24,36 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
+from models.staggered.cs_cells import Cells
 from models.staggered.results import Estimate
 
 
 @dataclass(frozen=True)
 class Combination:
-    """An aggregated effect and its influence function over the units."""
+    """An aggregated effect and its influence function over the sampling rows (units, or observations of an unbalanced panel)."""
 
     estimate: float
     psi: np.ndarray
 
 
 class CellInfluence:
-    """The ATT(g, t) cells of a fitted ``diff_diff.CallawaySantAnna`` and their influence functions.
+    """The ATT(g, t) cells of Callaway–Sant'Anna and their influence functions, combined.
 
     Parameters
     ----------
-    fitted : diff_diff.CallawaySantAnnaResults
-        A fit that carries its aggregation kit (diff-diff 3.13 and later).
+    cells : Cells
+        The cells and their influence functions
+        (:func:`models.staggered.cs_cells.group_time_cells`).
     """
 
-    def __init__(self, fitted: Any) -> None:
-        from diff_diff.staggered_results import _KitAggregator
-
-        kit = fitted._aggregation_kit
-        self._aggregator = _KitAggregator(kit.alpha, kit.anticipation)
-        self._bookkeeping = dict(kit.bookkeeping)
-        self._influence = kit.influence
-        cache = self._aggregator._get_agg_cache(self._bookkeeping)
-        self._cohort_mass = dict(zip(cache["cohort_values"].tolist(), cache["cohort_masses"].tolist()))
-        self.cells = {
-            (int(g), int(t)): float(value["effect"])
-            for (g, t), value in fitted.group_time_effects.items()
-            if (g, t) in self._influence and np.isfinite(value["effect"])
-        }
+    def __init__(self, cells: Cells) -> None:
+        self._cells = cells
+        self._cohort_size = cells.cohort_sizes()
+        self._unit_share = cells.unit_share()
+        self.cells = dict(cells.estimates)
 
     def post_cells(self) -> list[tuple[int, int]]:
         """The cells with t ≥ g (treated periods), in (g, t) order."""
@@ -69,44 +61,52 @@ class CellInfluence:
 
     def share_weighted(self, cells: Sequence[tuple[int, int]]) -> Combination:
         """Cells averaged with weights proportional to their cohort's size, shares estimated."""
-        mass = np.array([self._cohort_mass[float(g)] for g, _ in cells])
-        return self._combine(list(cells), mass / mass.sum(), [self.cells[c] for c in cells],
-                             [g for g, _ in cells], self._influence)
+        return self._share_weighted([g for g, _ in cells], [self.cells[c] for c in cells],
+                                    [self._cells.influence[c] for c in cells])
 
     def equally_weighted(self, cells: Sequence[tuple[int, int]]) -> Combination:
         """The plain mean of some cells of one cohort (did's cohort effect)."""
-        weights = np.full(len(cells), 1.0 / len(cells))
-        return self._combine(list(cells), weights, [self.cells[c] for c in cells], [g for g, _ in cells],
-                             self._influence)
+        return mean_of([Combination(self.cells[c], self._cells.influence[c]) for c in cells])
 
     def share_weighted_cohorts(self, by_cohort: dict[int, Combination]) -> Combination:
         """Cohort effects averaged with weights proportional to cohort size, shares estimated."""
         cohorts = sorted(by_cohort)
-        n = len(by_cohort[cohorts[0]].psi)
-        influence = {
-            (g, "cohort"): {"treated_idx": np.arange(n), "treated_inf": by_cohort[g].psi,
-                            "control_idx": np.arange(0), "control_inf": np.zeros(0)}
-            for g in cohorts
-        }
-        mass = np.array([self._cohort_mass[float(g)] for g in cohorts])
-        return self._combine(list(influence), mass / mass.sum(), [by_cohort[g].estimate for g in cohorts], cohorts,
-                             influence)
+        return self._share_weighted(cohorts, [by_cohort[g].estimate for g in cohorts],
+                                    [by_cohort[g].psi for g in cohorts])
 
     def std_error(self, psi: np.ndarray) -> float:
         """The standard error of a combination with influence function ``psi``."""
-        return float(self._aggregator._se_from_psi(psi, self._bookkeeping)[0])
+        return self._cells.std_error(psi)
 
     def estimate(self, combination: Combination, critical: float | None = None) -> Estimate:
         """An :class:`Estimate` of a combination (normal interval unless ``critical`` is given)."""
         return Estimate.normal(combination.estimate, self.std_error(combination.psi), critical)
 
-    def _combine(self, keys: list, weights: np.ndarray, effects: list[float], groups: list[int],
-                 influence: dict) -> Combination:
+    def _share_weighted(self, groups: list[int], effects: list[float], psis: list[np.ndarray]) -> Combination:
+        r"""Effects weighted by their cohorts' shares, plus the influence of the estimated shares.
+
+        With :math:`p_k` the share of effect k's cohort among all units and
+        :math:`S = \sum_k p_k`, the weights are :math:`p_k / S`; the shares'
+        influence on unit i of cohort c is
+        :math:`(E_c / S - K_c \sum_k p_k \theta_k / S^2) / N`, where
+        :math:`E_c` sums and :math:`K_c` counts the effects of cohort c (did's
+        ``wif``; it vanishes for units of other cohorts).
+        """
+        n_units = self._cells.n_units
+        size = np.array([self._cohort_size[g] for g in groups], dtype=float)
+        weights = size / size.sum()
         effects_array = np.asarray(effects, dtype=float)
-        _, psi, _ = self._aggregator._compute_aggregated_se_with_wif(
-            keys, weights, effects_array, np.asarray(groups), influence, None, None, self._bookkeeping,
-            return_psi=True)
-        return Combination(float(weights @ effects_array), np.asarray(psi, dtype=float))
+        share = size / n_units
+        total = share.sum()
+        weighted = share @ effects_array
+        row_cohort = self._cells.row_cohort
+        wif = np.zeros(len(row_cohort))
+        for g in set(groups):
+            mine = [k for k, h in enumerate(groups) if h == g]
+            rows = row_cohort == g
+            wif[rows] = effects_array[mine].sum() / total - len(mine) * weighted / total**2
+        psi = weights @ np.asarray(psis) + wif * self._unit_share / n_units
+        return Combination(float(weights @ effects_array), psi)
 
 
 def mean_of(combinations: Sequence[Combination]) -> Combination:

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
 import pandas as pd
 
-from models.event_study import event_study
+from models.event_study import event_study, event_term
 from models.fixed_effects import fit
 from models.spec import Spec
 from models.staggered._library import nearest_leads
 from models.staggered.data import prepare
 from models.staggered.results import Estimate, PretrendTest, StaggeredResult
+
+#: The event time left out of the dynamic regression.
+REFERENCE = -1
 
 
 def twfe(
@@ -31,7 +33,8 @@ def twfe(
     Both regressions have unit and period fixed effects and standard errors
     clustered by unit (CRV1, :func:`models.fit`); the event study omits period
     −1 and keeps every observed event time; the pre-trend test is its joint
-    test of the leads (reported in chi-squared form).
+    test of the leads (reported in chi-squared form).  Intervals use the
+    regressions' t critical values.
     """
     panel = prepare(data, outcome, unit=unit, time=time, cohort=cohort, covariates=covariates, file=file)
     frame = panel.frame.assign(
@@ -39,26 +42,24 @@ def twfe(
         first_treated=panel.frame["cohort"].where(panel.frame["cohort"] > 0),
     )
     static = fit(frame, Spec(outcome, ("treated_post", *covariates), fixed_effects=("unit", "time"), cluster=("unit",)))
-    dynamic = event_study(frame, outcome, unit="unit", time="time", first_treated="first_treated", controls=covariates)
-    z = float(np.abs(dynamic.conf_int().iloc[0, 0] - dynamic.params.iloc[0]) / dynamic.std_errors.iloc[0])
-    events = {
-        int(name.removeprefix("event_")): Estimate.normal(dynamic.params[name], dynamic.std_errors[name], z)
-        for name in dynamic.names if name.startswith("event_")
-    }
-    test = dynamic.pretrend
-    terms = [] if test is None else nearest_leads(
-        list(test.terms), [int(name.removeprefix("event_")) for name in test.terms], leads)
-    pre = None if not terms else PretrendTest.from_estimates(
-        [int(name.removeprefix("event_")) for name in terms],
-        dynamic.params[terms].to_numpy(),
-        dynamic.cov.loc[terms, terms].to_numpy(),
-    )
-    t_static = float(np.abs(static.conf_int().loc["treated_post", "lower"] - static.params["treated_post"])
-                     / static.std_errors["treated_post"])
+    observed = frame["time"] - frame["first_treated"]
+    window = (int(observed.min()), int(observed.max()))
+    dynamic = event_study(frame, outcome, unit="unit", time="time", first_treated="first_treated", controls=covariates,
+                          window=window, reference=REFERENCE)
+    terms = {k: event_term(k) for k in range(window[0], window[1] + 1)
+             if k != REFERENCE and event_term(k) in dynamic.names}
+    critical = dynamic.critical_value()
+    events = {k: Estimate.normal(dynamic.params[name], dynamic.std_errors[name], critical) for k, name in terms.items()}
+    tested = set() if dynamic.pretrend is None else set(dynamic.pretrend.terms)
+    pre_periods = [k for k, name in terms.items() if name in tested]
+    pre_periods = nearest_leads(pre_periods, pre_periods, leads)
+    names = [terms[k] for k in pre_periods]
+    pre = None if not pre_periods else PretrendTest.from_estimates(
+        pre_periods, dynamic.params[names].to_numpy(), dynamic.cov.loc[names, names].to_numpy())
     return StaggeredResult(
         estimator="twfe",
         outcome=outcome,
-        att=Estimate.normal(static.params["treated_post"], static.std_errors["treated_post"], t_static),
+        att=Estimate.normal(static.params["treated_post"], static.std_errors["treated_post"], static.critical_value()),
         att_definition="coefficient of treated x post with unit and period fixed effects",
         event_time=events,
         pretrend=pre,

@@ -94,13 +94,50 @@ large in absolute value as the observed one (the observed counted).
     placebo "years": each treated cohort moved to a placebo first year drawn from
     years (e.g. the pre-period years; every year but the first by default); draws (999); seed (0)
 
+``[[cases]]``: a firm dossier of one firm or a named group, and synthetic
+counterfactuals for it, as ``chokepoint case`` makes them (:mod:`models.case_study`):
+time lines against the industry P10-P90 band, events, a facts table, and per
+``synth`` outcome and method the counterfactual with its placebos.
+
+    name            the case's name (a safe name: its tables are <study>_facts_<name>, <study>_synth_<name>)
+    firms           (required) firm codes, quoted: ["688017"] or a group ["300024", "002747"]
+    synth           outcomes of the counterfactuals (none by default: the dossier only)
+    methods         "sc" | "sdid" | "did" (["sc", "sdid"] by default)
+    donors          never-exposed firms listed before start, "industry" (the case's industries, default) |
+                    "section" | "all" | "auto" (the narrowest that leaves 20 donors)
+    start           first treated year (2019)
+
+A firm code not in the panel stops the run before anything is estimated, naming the nearest codes.
+
 ``[[tables]]`` and ``[[figures]]`` are declarations for the reporter; nothing is
 estimated for them, but the names in them are checked.
 
     tables:   name, models (models or event studies, in column order), title, column_titles
-              (one per model), keep, drop, order (coefficient names), controls_row (true),
-              notes; kind = "staggered": models names [[staggered]] entries, each one column
-              per estimator (column_titles head each entry's columns; no keep/drop/order/controls_row)
+              (one per column), notes, controls_row (true: controls as one "Controls" row);
+              keep, drop, order: coefficient-name patterns (regular expressions the whole name
+              matches; a plain name matches itself), e.g. drop = ["size", "event_-?[5-9]"];
+              rename = { "ln_invention_apply" = "Patents", "event_(-?\\d+)" = "Year \\1" }: labels of
+              coefficients, outcomes, fixed effects or clusters, by exact name or pattern;
+              statistics: the statistic rows in order, from "nobs", "r2", "r2_within", "pseudo_r2",
+              "depvar_mean", "singletons", "pretrend_p", "clusters" (by default observations,
+              (within) R², the outcome's mean and clusters);
+              extra_rows = { Sample = ["All", "Exposed"], Estimator = ["OLS", "OLS"] }: text rows
+              after the fixed-effect rows, one cell per column;
+              second_row: what goes under each coefficient, "se" | "t" | "p" | "ci" | "none";
+              digits (0-10) and numbers: "auto" (digits decimals, more where a non-zero number
+              would show under two significant digits) | "fixed" (exactly digits decimals) |
+              "significant" (digits significant digits); row_digits = { nobs = 0, "ln_.*" = 4 }:
+              digits of single rows, by statistic name or coefficient pattern (second_row, digits
+              and numbers override the run's --se/--digits for this table).
+              Columns with different standard errors get a "Standard errors" row naming each.
+              kind = "panels": [[tables.panels]] entries (title, models; two or more, the same
+              number of models each) stacked as "Panel A: <title>", "Panel B: ..." under one
+              header; shared = true (default): one fixed-effect and statistics block for all
+              panels (the models of a column must then agree in fixed effects, estimator and
+              standard errors), shared = false: one block per panel.
+              kind = "staggered": models names [[staggered]] entries, each one column per
+              estimator (column_titles head each entry's columns; only title, column_titles,
+              notes, second_row, digits and numbers apply)
     figures:  name, kind ("event_study" | "marginal" | "permutation"), sources (entries of that kind;
               an event-study figure may name [[staggered]] entries, one series per estimator; a
               permutation figure names one [[randomization]] entry, drawn as the histogram of its
@@ -176,6 +213,8 @@ Copy, save as ``my_study.toml`` and run ``run_study_file("my_study.toml", panel)
     models = ["roa_post", "roa_post_industry_year"]
     column_titles = ["Year FE", "Industry x year FE"]
     drop = ["size", "leverage"]
+    statistics = ["nobs", "r2_within", "clusters"]
+    extra_rows = { Sample = ["High-tech", "High-tech"] }
     notes = "Post: year >= 2019."
 
     [[figures]]
@@ -192,7 +231,8 @@ Results
 ``pretrend``), ``marginal`` (name -> :class:`MarginalResult` with
 ``by_period``), ``staggered`` (name -> {estimator: :class:`models.staggered.StaggeredResult`}),
 ``wild_bootstrap`` (name -> :class:`models.inference.WildBootstrapResult`),
-``randomization`` (name -> :class:`models.inference.RandomizationResult`), ``coverage`` (firm-years, firms, firm-years naming suppliers;
+``randomization`` (name -> :class:`models.inference.RandomizationResult`), ``cases`` (name ->
+:class:`models.case_study.CaseStudy`), ``coverage`` (firm-years, firms, firm-years naming suppliers;
 per entry its subsample and observations) and the ``study`` with its table and
 figure declarations. ``to_dict()``/``to_json()`` and ``from_dict()``/``read_json()``
 round-trip everything without re-estimating.

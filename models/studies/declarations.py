@@ -22,14 +22,13 @@ from models.studies.condition import Condition, parse_condition
 from panel.files import SAFE_NAME_RULE, name_problem
 
 #: entries whose names become file names and LaTeX labels (checked by panel.files.name_problem)
-NAMES_BECOME_FILES = ("tables", "figures")
+NAMES_BECOME_FILES = ("tables", "figures", "cases")
 #: panel identifiers every study entry may rely on
 UNIT, TIME = "firm_id", "year"
 FIGURE_KINDS = ("event_study", "marginal", "permutation")
 
 #: How an event-study figure draws coefficients: as estimated, or as percentage changes 100 (exp(b) - 1).
 FIGURE_SCALES = ("coefficient", "percent")
-TABLE_KINDS = ("regression", "staggered")
 #: staggered estimators in the order of the robustness table's columns
 STAGGERED_ESTIMATORS = ("twfe", "sun-abraham", "callaway-santanna", "imputation")
 #: why firms are left out of a staggered entry (the reason logged in its coverage and table note)
@@ -121,6 +120,15 @@ class Where:
         if not isinstance(value, bool):
             raise self.error(f"'{key}' must be true or false, got {value!r}")
         return value
+
+
+def check_names(at: Where, names: Iterable[str], known: Iterable[str], kind: str) -> None:
+    """Raise if one of ``names`` is not among ``known`` entries of ``kind`` (with a did-you-mean hint)."""
+    known = sorted(known)
+    for name in names:
+        if name not in known:
+            raise at.error(f"names '{name}', which is not a {kind} of the study",
+                           fix=did_you_mean(name, known) or f"choose from {', '.join(known) or '(none declared)'}")
 
 
 class Entry:
@@ -724,56 +732,6 @@ class MarginalEntry(Entry):
         return tuple(dict.fromkeys([self.outcome, self.x, self.by, *self.regressors, *self.controls,
                                     *self.fixed_effects, *self.cluster, *self.subsample.columns]))
 
-
-
-@dataclass(frozen=True)
-class TableEntry(Entry):
-    """One ``[[tables]]`` declaration, read by the reporter (nothing is estimated).
-
-    ``kind = "regression"`` (the default): one column per model or event
-    study.  ``kind = "staggered"``: ``models`` names ``[[staggered]]`` entries,
-    each giving one column per estimator (``column_titles`` then title the
-    entries); ``keep``, ``drop``, ``order`` and ``controls_row`` are for
-    regression tables only.
-    """
-
-    name: str
-    title: str
-    models: tuple[str, ...]
-    column_titles: tuple[str, ...] = ()
-    keep: tuple[str, ...] | None = None
-    drop: tuple[str, ...] = ()
-    order: tuple[str, ...] = ()
-    controls_row: bool = True
-    notes: str = ""
-    kind: str = "regression"
-
-    SECTION: ClassVar[str] = "tables"
-    REQUIRED: ClassVar[tuple[str, ...]] = ("name", "models")
-    _REGRESSION_ONLY: ClassVar[tuple[str, ...]] = ("keep", "drop", "order", "controls_row")
-
-    @classmethod
-    def read(cls, table: Mapping[str, Any], file: str | None, position: int) -> TableEntry:
-        at, name = cls.open(table, file, position)
-        kind = at.required_text(table, "kind", "regression")
-        at.choice(kind, TABLE_KINDS, "table kind")
-        if kind == "staggered":
-            for key in cls._REGRESSION_ONLY:
-                if key in table:
-                    raise at.error(f"'{key}' is for regression tables, not staggered ones", fix=f"remove '{key}'")
-        models = at.names(table, "models")
-        titles = at.names(table, "column_titles", unique=False)
-        if titles and len(titles) != len(models):
-            raise at.error(f"{len(titles)} column titles for {len(models)} models", fix="give one title per model")
-        return cls(name=name, title=at.required_text(table, "title", name), models=models, column_titles=titles,
-                   keep=at.names(table, "keep") if "keep" in table else None, drop=at.names(table, "drop"),
-                   order=at.names(table, "order"), controls_row=at.flag(table, "controls_row", True),
-                   notes=at.required_text(table, "notes", ""), kind=kind)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The TOML keys (a staggered table has none of the regression-only ones)."""
-        out = super().to_dict()
-        return {k: v for k, v in out.items() if self.kind != "staggered" or k not in self._REGRESSION_ONLY}
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from data_schemas.errors import InputError, did_you_mean
+from models.studies.case_declarations import CaseEntry
 from models.studies.declarations import (
     Entry,
     EventStudyEntry,
@@ -17,19 +18,22 @@ from models.studies.declarations import (
     ModelEntry,
     RandomizationEntry,
     StaggeredEntry,
-    TableEntry,
     Where,
     WildBootstrapEntry,
+    check_names,
     unique_names,
 )
+from models.studies.table_declarations import TableEntry, check_table
 from panel.files import SAFE_NAME_RULE, name_problem
 
 STUDY_KEYS = ("name", "title", "description", "sample", "panel", "models", "event_studies", "marginal", "staggered",
-              "wild_bootstrap", "randomization", "tables", "figures")
+              "wild_bootstrap", "randomization", "tables", "figures", "cases")
 #: the arrays of entries, by TOML key
 ENTRY_KINDS: dict[str, type[Entry]] = {kind.SECTION: kind for kind in (
     ModelEntry, EventStudyEntry, MarginalEntry, StaggeredEntry, WildBootstrapEntry, RandomizationEntry, TableEntry,
-    FigureEntry)}
+    FigureEntry, CaseEntry)}
+#: arrays written by :meth:`Study.to_dict` only when they hold entries (added after the first format)
+OPTIONAL_KINDS = ("cases",)
 #: build options a study may set in its [panel] table (fields of panel.assemble.options.BuildOptions)
 PANEL_KEYS = ("cutoff_year", "exposure_threshold", "pre_years", "sanction_date", "winsorize", "winsor_limits", "filters")
 
@@ -52,6 +56,8 @@ class Study:
         Wild cluster bootstrap tests of model coefficients.
     randomization : tuple
         Randomization tests of model coefficients.
+    cases : tuple
+        Firm dossiers and their counterfactuals.
     tables, figures : tuple
         Declarations for the reporter.
     file : str or None
@@ -72,6 +78,7 @@ class Study:
     staggered: tuple[StaggeredEntry, ...] = ()
     wild_bootstrap: tuple[WildBootstrapEntry, ...] = ()
     randomization: tuple[RandomizationEntry, ...] = ()
+    cases: tuple[CaseEntry, ...] = ()
 
     def build_options(self):
         """The :class:`panel.assemble.options.BuildOptions` of the ``[panel]`` table (defaults elsewhere)."""
@@ -96,7 +103,7 @@ class Study:
     def check_columns(self, available: Iterable[str]) -> None:
         """Raise one :class:`InputError` for the first entry naming a column not in ``available``."""
         have = [str(c) for c in available]
-        for entry in self.entries:
+        for entry in (*self.entries, *self.cases):
             for column in entry.columns:
                 if column not in have:
                     hint = did_you_mean(column, have)
@@ -112,7 +119,7 @@ class Study:
         if self.panel:
             out["panel"] = dict(self.panel)
         for f in fields(self):
-            if f.name in ENTRY_KINDS:
+            if f.name in ENTRY_KINDS and (getattr(self, f.name) or f.name not in OPTIONAL_KINDS):
                 out[f.name] = [entry.to_dict() for entry in getattr(self, f.name)]
         return out
 
@@ -172,27 +179,12 @@ def _check_references(study: Study) -> None:
         unique_names(entries, kind, study.file, taken)
     unique_names(study.wild_bootstrap, "[[wild_bootstrap]]", study.file, set())
     unique_names(study.randomization, "[[randomization]]", study.file, set())
+    unique_names(study.cases, "[[cases]]", study.file, set())
     models = {m.name: m for m in study.models}
     event_studies = {e.name for e in study.event_studies}
     staggered = {s.name for s in study.staggered}
     for table in study.tables:
-        at = Where(study.file, f"[[tables]] '{table.name}'")
-        if table.kind == "staggered":
-            _check_names(at, table.models, staggered, "[[staggered]] entry")
-            continue
-        for name in table.models:
-            if name not in models and name not in event_studies:
-                hint = did_you_mean(name, [*models, *event_studies])
-                raise at.error(f"names '{name}', which is not a model or event study of the study",
-                               fix=hint or f"choose from {', '.join([*models, *event_studies]) or '(none declared)'}")
-        if any(name in event_studies for name in table.models):
-            continue
-        terms = {t for name in table.models for t in models[name].spec.regressors}
-        for key in ("keep", "drop", "order"):
-            for term in getattr(table, key) or ():
-                if term not in terms:
-                    raise at.error(f"{key} names '{term}', which none of its models estimates",
-                                   fix=did_you_mean(term, terms) or f"choose from {', '.join(sorted(terms))}")
+        check_table(Where(study.file, f"[[tables]] '{table.name}'"), table, models, event_studies, staggered)
     for kind, tests in (("wild_bootstrap", study.wild_bootstrap), ("randomization", study.randomization)):
         for test in tests:
             _check_tested_term(Where(study.file, f"[[{kind}]] '{test.name}'"), test, models)
@@ -215,7 +207,7 @@ def _check_references(study: Study) -> None:
 
 def _check_tested_term(at: Where, test, models: Mapping[str, ModelEntry]) -> None:
     """Raise unless ``test.model`` is a least-squares model of the study and ``test.term`` (if given) one of its regressors."""
-    _check_names(at, (test.model,), models, "[[models]] entry")
+    check_names(at, (test.model,), models, "[[models]] entry")
     if models[test.model].spec.family != "gaussian":
         raise at.error(f"model '{test.model}' is a {models[test.model].spec.family} model; the test needs least squares",
                        fix="test a least-squares model")
@@ -224,11 +216,3 @@ def _check_tested_term(at: Where, test, models: Mapping[str, ModelEntry]) -> Non
         raise at.error(f"term '{test.term}' is not a coefficient of model '{test.model}'",
                        fix=did_you_mean(test.term, regressors) or f"choose from {', '.join(regressors)}")
 
-
-def _check_names(at: Where, names: Iterable[str], known: Iterable[str], kind: str) -> None:
-    """Raise if one of ``names`` is not among ``known`` entries of ``kind``."""
-    known = sorted(known)
-    for name in names:
-        if name not in known:
-            raise at.error(f"names '{name}', which is not a {kind} of the study",
-                           fix=did_you_mean(name, known) or f"choose from {', '.join(known) or '(none declared)'}")

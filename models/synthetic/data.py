@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from data_schemas.errors import InputError, did_you_mean
+from models.synthetic.predictors import Predictor, predictor_values
 
 #: Fewest pre-periods a treated unit needs, and fewest donors.
 MIN_PRE_PERIODS = 3
@@ -35,6 +36,11 @@ class SyntheticDesign:
     donor_paths : ndarray, shape (donors, periods)
     dropped_donors : tuple of str
         Donors left out because their outcome is missing in some period.
+    predictor_labels : tuple of str
+        Names of the predictors (empty: the synthetic control matches pre-period outcomes).
+    treated_predictors : ndarray, shape (predictors,), optional
+        The treated units' mean predictor values.
+    donor_predictors : ndarray, shape (predictors, donors), optional
     """
 
     outcome: str
@@ -45,6 +51,9 @@ class SyntheticDesign:
     treated_paths: np.ndarray
     donor_paths: np.ndarray
     dropped_donors: tuple[str, ...] = ()
+    predictor_labels: tuple[str, ...] = ()
+    treated_predictors: np.ndarray | None = None
+    donor_predictors: np.ndarray | None = None
 
     @property
     def n_pre(self) -> int:
@@ -61,7 +70,8 @@ class SyntheticDesign:
         keep = [i for i, donor in enumerate(self.donors) if donor not in set(drop)]
         return SyntheticDesign(
             self.outcome, self.treated, tuple(self.donors[i] for i in keep), self.periods, self.start,
-            self.treated_paths, self.donor_paths[keep], self.dropped_donors,
+            self.treated_paths, self.donor_paths[keep], self.dropped_donors, self.predictor_labels,
+            self.treated_predictors, None if self.donor_predictors is None else self.donor_predictors[:, keep],
         )
 
     def truncated(self, last_period: object, start: object) -> SyntheticDesign:
@@ -69,7 +79,8 @@ class SyntheticDesign:
         keep = [i for i, period in enumerate(self.periods) if period <= last_period]
         return SyntheticDesign(
             self.outcome, self.treated, self.donors, tuple(self.periods[i] for i in keep), start,
-            self.treated_paths[:, keep], self.donor_paths[:, keep], self.dropped_donors,
+            self.treated_paths[:, keep], self.donor_paths[:, keep], self.dropped_donors, self.predictor_labels,
+            self.treated_predictors, self.donor_predictors,
         )
 
 
@@ -94,6 +105,7 @@ def synthetic_design(
     treated: Sequence[str],
     start: object,
     donors: Sequence[str] | None = None,
+    predictors: Sequence[Predictor] = (),
     source: str = "data",
 ) -> SyntheticDesign:
     """Check a long panel and lay it out for the synthetic estimators.
@@ -111,6 +123,10 @@ def synthetic_design(
         First treated period, in the time column's type.
     donors : sequence of str, optional
         Restrict the donor pool to these units (default: every other unit).
+    predictors : sequence of Predictor, optional
+        Predictors for a synthetic control in the manner of Abadie, Diamond and
+        Hainmueller (2010); default: none (the donor weights match the pre-period
+        outcomes).
     source : str
         Name of the data in error messages (a file name where there is one).
 
@@ -193,8 +209,16 @@ def synthetic_design(
             f"donor pool has {len(kept)} unit(s) with a complete outcome; at least {MIN_DONORS} are needed",
             file=source, column=outcome, fix="widen the donor pool or fill the gaps",
         )
+    values = None
+    if predictors:
+        table = data.assign(**{unit: data[unit].map(_label)})
+        values = predictor_values(table, unit=unit, time=time, units=[*treated, *kept], predictors=predictors,
+                                  pre_periods=periods[:n_pre], source=source)
     return SyntheticDesign(
         outcome=outcome, treated=treated, donors=tuple(kept), periods=periods, start=start,
         treated_paths=treated_paths.to_numpy(float), donor_paths=wide.loc[kept].to_numpy(float),
         dropped_donors=tuple(d for d in pool if not complete[d]),
+        predictor_labels=tuple(p.label for p in predictors),
+        treated_predictors=None if values is None else values[:, : len(treated)].mean(axis=1),
+        donor_predictors=None if values is None else values[:, len(treated):],
     )

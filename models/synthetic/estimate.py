@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from data_schemas.errors import InputError, did_you_mean
-from models.synthetic.core import METHODS, fit_weights, penalties
+from models.synthetic.core import METHODS, WeightFit, fit_weights, penalties
 from models.synthetic.data import SyntheticDesign
+from models.synthetic.nested import fit_nested
 from models.synthetic.results import SyntheticResult
 
 SE_METHODS = ("placebo", "jackknife", "bootstrap")
@@ -21,9 +22,36 @@ def check_method(method: str) -> None:
         )
 
 
+def check_no_predictors(design: SyntheticDesign) -> None:
+    """Refuse a standard error for a design with predictors (the standard errors refit without them)."""
+    if design.donor_predictors is not None:
+        raise InputError("no standard error is computed for a synthetic control with predictors",
+                         fix="ask for none (--se none) and use placebos in space for inference")
+
+
 def rmspe(gap: np.ndarray) -> float:
     """Root mean squared value of a gap path."""
     return float(np.sqrt(np.mean(np.square(gap))))
+
+
+def _fit_with_predictors(design: SyntheticDesign, seed: int) -> tuple[WeightFit, tuple[dict, ...]]:
+    """Donor weights from predictors, ``V`` chosen by the pre-period fit of the outcome."""
+    assert design.treated_predictors is not None and design.donor_predictors is not None
+    n_pre = design.n_pre
+    nested = fit_nested(design.treated_predictors, design.donor_predictors, design.target[:n_pre],
+                        design.donor_paths[:, :n_pre].T, seed=seed)
+    omega = nested.donor_weights
+    synthetic = omega @ design.donor_paths
+    target = design.target
+    fit = WeightFit(omega[None], np.zeros((1, n_pre)), np.array([(target - synthetic)[n_pre:].mean()]),
+                    synthetic[None])
+    matched = design.donor_predictors @ omega
+    rows = tuple(
+        {"predictor": label, "treated": float(t), "synthetic": float(s), "weight": float(v)}
+        for label, t, s, v in zip(design.predictor_labels, design.treated_predictors, matched,
+                                  nested.predictor_weights, strict=True)
+    )
+    return fit, rows
 
 
 def fit_synthetic(design: SyntheticDesign, method: str = "sdid", *, se: str | None = None, seed: int = 0) -> SyntheticResult:
@@ -37,7 +65,8 @@ def fit_synthetic(design: SyntheticDesign, method: str = "sdid", *, se: str | No
     se : {"placebo", "jackknife", "bootstrap"}, optional
         Standard error to compute (see :mod:`models.synthetic.inference`).
     seed : int
-        Seed of the random draws of the bootstrap and of the placebo with several treated units.
+        Seed of the random draws of the bootstrap and of the placebo with several treated
+        units, and of the search over predictor weights.
 
     Examples
     --------
@@ -52,9 +81,18 @@ def fit_synthetic(design: SyntheticDesign, method: str = "sdid", *, se: str | No
     """
     check_method(method)
     donors, target = design.donor_paths, design.target[None]
-    allowed = np.ones((1, len(donors)), dtype=bool)
-    fit = fit_weights(method, donors, target, design.n_pre, allowed,
-                      penalties(method, donors, allowed, design.n_pre, len(design.treated)))
+    predictors: tuple[dict, ...] = ()
+    if design.donor_predictors is not None:
+        if method != "sc":
+            raise InputError(f"predictors apply to the synthetic control (sc), not to {method}",
+                             fix="use --estimator sc or drop the predictors")
+        if se is not None:
+            check_no_predictors(design)
+        fit, predictors = _fit_with_predictors(design, seed)
+    else:
+        allowed = np.ones((1, len(donors)), dtype=bool)
+        fit = fit_weights(method, donors, target, design.n_pre, allowed,
+                          penalties(method, donors, allowed, design.n_pre, len(design.treated)))
     periods = [str(p) for p in design.periods]
     gap = target[0] - fit.synthetic[0]
     result = SyntheticResult(
@@ -66,7 +104,7 @@ def fit_synthetic(design: SyntheticDesign, method: str = "sdid", *, se: str | No
         treated_path={p: float(v) for p, v in zip(periods, target[0], strict=True)},
         synthetic_path={p: float(v) for p, v in zip(periods, fit.synthetic[0], strict=True)},
         n_donors=len(design.donors), n_pre=design.n_pre, n_post=len(periods) - design.n_pre,
-        dropped_donors=design.dropped_donors,
+        dropped_donors=design.dropped_donors, predictors=predictors,
     )
     if se is None:
         return result

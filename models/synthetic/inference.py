@@ -19,9 +19,10 @@ from __future__ import annotations
 import numpy as np
 
 from data_schemas.errors import InputError
-from models.synthetic.core import Penalties, fit_weights, penalties
+from models.synthetic.core import Penalties, WeightFit, fit_weights, penalties
 from models.synthetic.data import MIN_DONORS, SyntheticDesign
-from models.synthetic.estimate import SE_METHODS, fit_synthetic, rmspe
+from models.synthetic.estimate import SE_METHODS, check_no_predictors, fit_synthetic, rmspe
+from models.synthetic.nested import fit_nested
 from models.synthetic.results import LeaveOneOut, PlaceboInSpace, PlaceboInTime, SyntheticResult
 
 BOOTSTRAP_REPLICATIONS = 200
@@ -38,6 +39,7 @@ def _original_penalties(design: SyntheticDesign, method: str, problems: int) -> 
 def placebo_se(design: SyntheticDesign, result: SyntheticResult, *, replications: int = PLACEBO_REPLICATIONS,
                seed: int = 0) -> float:
     """Placebo standard error (Arkhangelsky et al. 2021, Algorithm 4)."""
+    check_no_predictors(design)
     donors = design.donor_paths
     n0, n1 = len(donors), len(design.treated)
     if n0 <= n1:
@@ -68,6 +70,7 @@ def placebo_se(design: SyntheticDesign, result: SyntheticResult, *, replications
 
 def jackknife_se(design: SyntheticDesign, result: SyntheticResult) -> float | None:
     """Jackknife standard error with fixed weights (Algorithm 3); None with a single treated unit."""
+    check_no_predictors(design)
     if len(design.treated) < 2:
         return None
     omega = np.array([result.unit_weights[d] for d in design.donors])
@@ -92,6 +95,7 @@ def jackknife_se(design: SyntheticDesign, result: SyntheticResult) -> float | No
 def bootstrap_se(design: SyntheticDesign, result: SyntheticResult, *, replications: int = BOOTSTRAP_REPLICATIONS,
                  seed: int = 0) -> float:
     """Bootstrap standard error (Algorithm 2): units drawn with replacement, weights refitted."""
+    check_no_predictors(design)
     rng = np.random.default_rng(seed)
     n0, n1 = len(design.donors), len(design.treated)
     paths = np.vstack([design.donor_paths, design.treated_paths])
@@ -145,6 +149,27 @@ def rank_p_value(ratios: np.ndarray, treated_ratio: float) -> float:
     return (1 + int(np.sum(ranked >= treated_ratio))) / (len(ranked) + 1)
 
 
+def _refit(design: SyntheticDesign, method: str, targets: np.ndarray, target_predictors: np.ndarray | None,
+           allowed: np.ndarray, n_treated: int) -> WeightFit:
+    """Refit a stack of problems: each target path against the donors it may use.
+
+    With predictors, each problem is a nested fit of its own (``target_predictors``
+    holds each target's predictor values, one column per problem); otherwise one
+    stacked call of :func:`models.synthetic.core.fit_weights`.
+    """
+    donors, n_pre = design.donor_paths, design.n_pre
+    if design.donor_predictors is None or target_predictors is None:
+        return fit_weights(method, donors, targets, n_pre, allowed,
+                           penalties(method, donors, allowed, n_pre, n_treated))
+    omega = np.zeros((len(targets), len(donors)))
+    for row, (target, usable) in enumerate(zip(targets, allowed, strict=True)):
+        nested = fit_nested(target_predictors[:, row], design.donor_predictors[:, usable], target[:n_pre],
+                            donors[usable, :n_pre].T)
+        omega[row, usable] = nested.donor_weights
+    synthetic = omega @ donors
+    return WeightFit(omega, np.zeros((len(targets), n_pre)), (targets - synthetic)[:, n_pre:].mean(axis=1), synthetic)
+
+
 def placebo_in_space(design: SyntheticDesign, result: SyntheticResult) -> PlaceboInSpace:
     """Give each donor the treatment in turn, fitted on the other donors (the treated units left out).
 
@@ -159,8 +184,7 @@ def placebo_in_space(design: SyntheticDesign, result: SyntheticResult) -> Placeb
     if n0 < MIN_DONORS + 1:
         raise InputError(f"placebos in space need at least {MIN_DONORS + 1} donors; the pool has {n0}")
     allowed = ~np.eye(n0, dtype=bool)
-    fit = fit_weights(result.method, donors, donors, design.n_pre, allowed,
-                      penalties(result.method, donors, allowed, design.n_pre, 1))
+    fit = _refit(design, result.method, donors, design.donor_predictors, allowed, 1)
     gaps = donors - fit.synthetic
     pre = np.sqrt(np.mean(gaps[:, : design.n_pre] ** 2, axis=1))
     post = np.sqrt(np.mean(gaps[:, design.n_pre:] ** 2, axis=1))
@@ -181,6 +205,9 @@ def placebo_in_space(design: SyntheticDesign, result: SyntheticResult) -> Placeb
 
 def placebo_in_time(design: SyntheticDesign, method: str, fake_start: object) -> PlaceboInTime:
     """Backdate the treatment to ``fake_start`` and estimate on the periods before the real start."""
+    if design.donor_predictors is not None:
+        raise InputError("placebos in time are not computed with predictors (their windows refer to the real "
+                         "pre-period)", fix="define the predictors on the backdated pre-period and refit")
     pre_periods = [p for p in design.periods if p < design.start]
     if fake_start not in pre_periods:
         raise InputError(f"placebo start {fake_start} is not a pre-period ({pre_periods[0]}-{pre_periods[-1]})")
@@ -199,6 +226,7 @@ def leave_one_donor_out(design: SyntheticDesign, result: SyntheticResult) -> Lea
     allowed[np.arange(len(index)), index] = False
     donors = design.donor_paths
     targets = np.broadcast_to(design.target, (len(index), donors.shape[1])).copy()
-    fit = fit_weights(result.method, donors, targets, design.n_pre, allowed,
-                      penalties(result.method, donors, allowed, design.n_pre, len(design.treated)))
+    target_predictors = None if design.treated_predictors is None else np.repeat(
+        design.treated_predictors[:, None], len(index), axis=1)
+    fit = _refit(design, result.method, targets, target_predictors, allowed, len(design.treated))
     return LeaveOneOut(result.method, {d: float(e) for d, e in zip(weighted, fit.estimate, strict=True)})

@@ -41,6 +41,9 @@ class SyntheticResult:
     n_donors, n_pre, n_post : int
     dropped_donors : tuple of str
         Donors left out for a missing outcome.
+    predictors : tuple of dict
+        With predictors (Abadie, Diamond and Hainmueller 2010): each predictor's name,
+        treated and synthetic value and its weight in ``V``; empty otherwise.
     """
 
     method: str
@@ -59,6 +62,7 @@ class SyntheticResult:
     n_pre: int
     n_post: int
     dropped_donors: tuple[str, ...] = ()
+    predictors: tuple[dict[str, Any], ...] = ()
 
     @property
     def gap(self) -> dict[str, float]:
@@ -67,7 +71,9 @@ class SyntheticResult:
 
     @property
     def predictor_balance(self) -> list[dict[str, Any]]:
-        """Treated, synthetic and donor-weighted values of each pre-period outcome (the predictors matched)."""
+        """Treated and synthetic value of each predictor matched (the pre-period outcomes where none were given)."""
+        if self.predictors:
+            return [dict(row) for row in self.predictors]
         pre = list(self.treated_path)[: self.n_pre]
         return [
             {"predictor": f"{self.outcome} {p}", "treated": self.treated_path[p], "synthetic": self.synthetic_path[p]}
@@ -81,17 +87,21 @@ class SyntheticResult:
         return SyntheticResult(**values)
 
     def summary(self) -> dict[str, Any]:
-        """The short form the ``synth`` command prints."""
-        return {
+        """The short form the ``synth`` command prints (with the predictor balance where there are predictors)."""
+        short: dict[str, Any] = {
             "estimate": self.estimate, "std_error": self.std_error, "unit_weights": dict(self.unit_weights),
             "time_weights": dict(self.time_weights), "pre_rmspe": self.pre_rmspe,
         }
+        if self.predictors:
+            short["predictors"] = self.predictor_balance
+        return short
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-able form."""
         data = asdict(self)
         data["treated"] = list(self.treated)
         data["dropped_donors"] = list(self.dropped_donors)
+        data["predictors"] = [dict(row) for row in self.predictors]
         return data
 
     @classmethod
@@ -100,6 +110,7 @@ class SyntheticResult:
         values = dict(data)
         values["treated"] = tuple(values["treated"])
         values["dropped_donors"] = tuple(values.get("dropped_donors", ()))
+        values["predictors"] = tuple(dict(row) for row in values.get("predictors", ()))
         for key in ("unit_weights", "time_weights", "treated_path", "synthetic_path"):
             values[key] = _rounded_keys(values[key])
         return cls(**values)

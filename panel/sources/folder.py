@@ -54,7 +54,6 @@ Example::
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import re
 import tomllib
@@ -66,7 +65,7 @@ from typing import Any
 
 import pandas as pd
 
-from data_schemas.errors import InputError, during
+from data_schemas.errors import InputError, check_choice, closest, during
 from data_schemas.raw import RAW_SCHEMAS
 from panel.engines import Engine
 from panel.sources.customs_transactions import aggregate_customs_transactions
@@ -264,8 +263,7 @@ def _warn_unmatched(folder: Path, tables: Mapping[str, pd.DataFrame | None], ent
 def _closest_stem(name: str, stems: list[str]) -> list[str]:
     """The table stem a misnamed file was probably meant to have (``subsidy_2019.csv`` -> ``subsidies``)."""
     stem = Path(name).stem
-    return (difflib.get_close_matches(stem, stems, n=1, cutoff=0.6)
-            or difflib.get_close_matches(re.split(r"[_\-. ]", stem)[0], stems, n=1, cutoff=0.6))
+    return closest(stem, stems) or closest(re.split(r"[_\-. ]", stem)[0], stems)
 
 
 def discover(folder: Path, stem: str) -> list[Path]:
@@ -294,13 +292,7 @@ def _read_config(folder: Path, config: str | Path | Mapping | None) -> tuple[dic
         base, where = toml_path.parent, toml_path
     allowed = (*LAYOUTS, "patent_firm_year")
     for name, entry in content.items():
-        if name not in allowed:
-            close = difflib.get_close_matches(name, allowed, n=1)
-            raise InputError(
-                f"unknown table [{name}]" + (f" (did you mean [{close[0]}]?)" if close else ""),
-                file=where,
-                fix="tables: " + ", ".join(allowed),
-            )
+        check_choice(name, allowed, what="table", file=where)
         _check_entry(name, entry, where)
     return content, base
 
@@ -309,13 +301,7 @@ def _check_entry(name: str, entry: object, where: Path | None) -> None:
     if not isinstance(entry, Mapping):
         raise InputError(f"[{name}] must be a table of keys", file=where, fix="see the sources.toml example")
     for key in entry:
-        if key not in _ENTRY_KEYS:
-            close = difflib.get_close_matches(key, list(_ENTRY_KEYS), n=1)
-            raise InputError(
-                f"unknown key '{key}' in [{name}]" + (f" (did you mean '{close[0]}'?)" if close else ""),
-                file=where,
-                fix="keys: " + ", ".join(_ENTRY_KEYS),
-            )
+        check_choice(key, _ENTRY_KEYS, what="key", where=f"in [{name}]", file=where)
     source = entry.get("source")
     if source is not None and source not in _SOURCES.get(name, ()):
         allowed = _SOURCES.get(name, ())

@@ -14,14 +14,13 @@ Examples
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
 
-from data_schemas.errors import InputError
+from data_schemas.errors import check_choice, missing_column
 from data_schemas.raw import RAW_SCHEMAS
 from panel.sources.formats import LAYOUTS, OPTIONAL_FIELDS
 from panel.sources.tabular import read_raw
@@ -55,15 +54,8 @@ def read_mapped(path: str | Path, table: str, mapping: Mapping[str, str]) -> pd.
         or any cell or check problem.
     """
     schema = mapped_schema(table)
-    unknown = [name for name in mapping if name not in schema.columns]
-    if unknown:
-        close = difflib.get_close_matches(unknown[0], list(schema.columns), n=1)
-        hint = f"did you mean '{close[0]}'? " if close else ""
-        raise InputError(
-            f"unknown {table} column '{unknown[0]}' in the column mapping",
-            file=path,
-            fix=hint + "known columns: " + ", ".join(schema.columns),
-        )
+    for name in mapping:
+        check_choice(name, schema.columns, what=f"{table} column", where="in the column mapping", file=path)
     raw = read_raw(path)
     by_name = {str(column).lower(): column for column in raw.data.columns}
     sources = {name: mapping.get(name, name) for name in schema.columns}
@@ -71,13 +63,7 @@ def read_mapped(path: str | Path, table: str, mapping: Mapping[str, str]) -> pd.
     for name, source in sources.items():
         if source.lower() in by_name or (name in optional and name not in mapping):
             continue
-        close = difflib.get_close_matches(source.lower(), list(by_name), n=1, cutoff=0.6)
-        raise InputError(
-            f"column for {name} not found" + (f" (closest: '{by_name[close[0]]}')" if close else ""),
-            file=raw.path,
-            column=source,
-            fix="correct the column mapping or the file's header",
-        )
+        raise missing_column(source, raw.data.columns, file=raw.path, where=f"for {name}")
     found = {name: by_name[source.lower()] for name, source in sources.items() if source.lower() in by_name}
     cells = raw.data[list(found.values())]
     cells.columns = list(found)
@@ -86,12 +72,7 @@ def read_mapped(path: str | Path, table: str, mapping: Mapping[str, str]) -> pd.
 
 def mapped_schema(table: str) -> pa.DataFrameSchema:
     """The schema columns a file can supply for ``table`` (derived ones excluded)."""
-    if table not in RAW_SCHEMAS:
-        close = difflib.get_close_matches(table, list(RAW_SCHEMAS), n=1)
-        raise InputError(
-            f"unknown table '{table}'",
-            fix=(f"did you mean '{close[0]}'? " if close else "") + "tables: " + ", ".join(RAW_SCHEMAS),
-        )
+    check_choice(table, RAW_SCHEMAS, what="table")
     layout = LAYOUTS.get(table)
     schema = RAW_SCHEMAS[table]
     if layout is None:

@@ -9,12 +9,11 @@ skips a month is an error: the indices weigh periods by their position.
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 
 import pandas as pd
 
-from data_schemas.errors import InputError
+from data_schemas.errors import InputError, missing_column
 from panel.sources.coerce import is_missing, parse_numbers, parse_text
 from panel.sources.customs import parse_months
 from panel.sources.tabular import read_raw
@@ -48,13 +47,7 @@ def read_series_table(path: str | Path, *, series: str, period: str, value: str)
     headers = {}
     for role, header in (("series", series), ("period", period), ("value", value)):
         if header.lower() not in by_name:
-            close = difflib.get_close_matches(header.lower(), list(by_name), n=1, cutoff=0.6)
-            hint = f"did you mean '{by_name[close[0]]}'? " if close else ""
-            raise InputError(
-                f"no {role} column '{header}' in the file",
-                file=raw.path,
-                fix=hint + "columns: " + ", ".join(str(c) for c in raw.data.columns),
-            )
+            raise missing_column(header, raw.data.columns, file=raw.path, where=f"for the {role}")
         headers[role] = by_name[header.lower()]
     cells = raw.data
     names = parse_text(cells[headers["series"]])

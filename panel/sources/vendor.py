@@ -14,13 +14,12 @@ Examples
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
 
-from data_schemas.errors import InputError
+from data_schemas.errors import InputError, closest
 from data_schemas.raw import RAW_SCHEMAS
 from panel.sources.formats import LAYOUTS, OPTIONAL_FIELDS, Layout
 from panel.sources.tabular import RawTable, read_raw
@@ -100,7 +99,7 @@ def check_layout(raw: RawTable, layout: Layout, by_code: dict[str, str]) -> None
         return
     field = missing[0]
     unused = present - {f.code.lower() for f in layout.fields}
-    close = difflib.get_close_matches(field.code.lower(), sorted(unused), n=1, cutoff=0.6)
+    close = closest(field.code, sorted(unused))
     problem = "required column not found"
     if close:
         problem += f" (closest: '{by_code[close[0]]}')"

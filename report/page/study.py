@@ -130,7 +130,8 @@ def _data(manifest: Mapping[str, Any]) -> list[str]:
 def _notes(page: Mapping[str, Any], tables: Mapping[str, Table]) -> list[str]:
     out = ['<section id="notes">', "<h2>Warnings and notes</h2>"]
     if page["warnings"]:
-        out += ['<ul class="notes warnings">', *(f"<li>{html(w)}</li>" for w in page["warnings"]), "</ul>"]
+        out += [f"<p>Warnings raised while the data were read and the models estimated: {len(page['warnings'])}</p>",
+                '<ul class="notes warnings">', *(f"<li>{html(w)}</li>" for w in page["warnings"]), "</ul>"]
     notes = list(dict.fromkeys(note for table in tables.values() for note in table.notes))
     if notes:
         out += ["<p>Notes under the tables, once each:</p>", '<ul class="notes">',

@@ -23,10 +23,14 @@ STANDARD_ERRORS = ("placebo", "jackknife", "bootstrap", "none")
 @click.option("--se", "se", type=click.Choice(STANDARD_ERRORS), default="placebo", show_default=True,
               help="Standard error: placebo, jackknife (two or more treated units), bootstrap, or none.")
 @click.option("--donors", default=None, help="Restrict the donor pool to these units (comma-separated).")
+@click.option("--predictor", "predictors", multiple=True, metavar="COLUMN[:PERIODS]",
+              help="Synthetic control with predictors (Abadie, Diamond and Hainmueller 2010): match COLUMN "
+                   "averaged over PERIODS (1975, 1980-1988 or 1961,1963; default: all pre-periods). Repeat for "
+                   "each predictor; implies --estimator sc and --se none unless given.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Plain summary or JSON.")
 def command(data: Path, unit: str, time: str, outcome: str, treated: str, start: str, estimator: str, se: str,
-            donors: str | None, output_format: str) -> None:
+            donors: str | None, predictors: tuple[str, ...], output_format: str) -> None:
     """Average post-period effect on the TREATED units of a long table DATA.
 
     Prints the estimate, its standard error (null where there is none), the donor
@@ -37,10 +41,13 @@ def command(data: Path, unit: str, time: str, outcome: str, treated: str, start:
       chokepoint synth prop99.csv --unit State --time Year --y PacksPerCapita --treated California --start 1989
       chokepoint synth panel.csv --unit firm --time year --y patents --treated 300024 --start 2019 \\
           --estimator sc --format json
+      chokepoint synth smoking.csv --unit state --time year --y cigsale --treated California --start 1989 \\
+          --predictor lnincome:1980-1988 --predictor retprice:1980-1988 --predictor cigsale:1975
     """
     import pandas as pd
 
     from models.synthetic import fit_synthetic, synthetic_design
+    from models.synthetic.predictors import parse_predictor
     from panel.sources.tabular import read_raw
 
     table = read_raw(data).data
@@ -56,10 +63,17 @@ def command(data: Path, unit: str, time: str, outcome: str, treated: str, start:
             from data_schemas.errors import InputError
 
             raise InputError(f"--start '{start}' is not a number like the periods in column '{time}'") from None
+    parsed = [parse_predictor(spec) for spec in predictors]
+    if parsed:
+        context = click.get_current_context()
+        if context.get_parameter_source("estimator") is click.core.ParameterSource.DEFAULT:
+            estimator = "sc"
+        if context.get_parameter_source("se") is click.core.ParameterSource.DEFAULT:
+            se = "none"
     design = synthetic_design(
         table, unit=unit, time=time, outcome=outcome, treated=[t.strip() for t in treated.split(",") if t.strip()],
         start=start_value, donors=None if donors is None else [d.strip() for d in donors.split(",") if d.strip()],
-        source=str(data),
+        predictors=parsed, source=str(data),
     )
     result = fit_synthetic(design, estimator, se=None if se == "none" else se)
     summary = result.summary()
@@ -76,6 +90,10 @@ def command(data: Path, unit: str, time: str, outcome: str, treated: str, start:
     for donor, weight in sorted(result.unit_weights.items(), key=lambda item: -item[1]):
         if weight > 0:
             click.echo(f"  {donor:<24} {weight:.4f}")
+    if result.predictors:
+        click.echo("predictor balance (treated, synthetic, weight):")
+        for row in result.predictor_balance:
+            click.echo(f"  {row['predictor']:<24} {row['treated']:12.4f} {row['synthetic']:12.4f} {row['weight']:.4f}")
     if any(result.time_weights.values()):
         click.echo("pre-period weights:")
         for period, weight in result.time_weights.items():

@@ -49,7 +49,7 @@ def command(bundle: Path, names: tuple[str, ...], fmt: str, standalone: bool, st
       chokepoint table RUN --format latex --standalone --out paper/tables
       chokepoint table RUN --format latex --latex longtable,siunitx --numbers fixed
     """
-    from data_schemas.errors import InputError
+    from data_schemas.errors import InputError, check_choice
     from panel.files import write_atomically
     from report.bundle import parse_formats, read_bundle_tables
     from report.latex import parse_layout
@@ -62,9 +62,8 @@ def command(bundle: Path, names: tuple[str, ...], fmt: str, standalone: bool, st
     if layout is not None and fmt != "latex":
         raise InputError(f"--latex applies to LaTeX only, not {fmt!r}")
     tables = read_bundle_tables(bundle)
-    unknown = [n for n in names if n not in tables]
-    if unknown:
-        raise InputError(f"no table {unknown[0]!r} in {bundle}", fix=f"choose from {', '.join(tables)}")
+    for name in names:
+        check_choice(name, tables, what="table", where=f"in {bundle}")
     chosen = [tables[n] for n in (names or tables)]
     texts: dict[str, str | bytes]
     if fmt == "docx":
