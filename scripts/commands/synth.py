@@ -73,7 +73,7 @@ def command(data: Path, unit: str, time: str, outcome: str, treated: str, start:
     design = synthetic_design(
         table, unit=unit, time=time, outcome=outcome, treated=[t.strip() for t in treated.split(",") if t.strip()],
         start=start_value, donors=None if donors is None else [d.strip() for d in donors.split(",") if d.strip()],
-        predictors=parsed, source=str(data),
+        predictors=parsed, source=str(data), line_numbers=True,
     )
     result = fit_synthetic(design, estimator, se=None if se == "none" else se)
     summary = result.summary()
