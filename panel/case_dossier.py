@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from data_schemas.errors import InputError
+from panel.files import check_name
 
 #: The Entity-List listing of Huawei and 68 affiliates (84 FR 22961), marked on every dossier.
 HUAWEI_LISTING = pd.Timestamp("2019-05-16")
@@ -113,7 +113,8 @@ def case_data(
     firms : sequence of str
         Firm codes of the case.
     label : str, optional
-        Name of the case (default: the codes joined by ``+``).
+        Name of the case, a safe name (:func:`panel.files.check_name`); by default
+        the codes joined by ``_`` (the first code and the count of the others beyond three).
     sanctions : DataFrame, optional
         The raw Entity-List events (``firm_id, announcement_date, effective_date``), for both
         dates; without it the panel's ``sanction_date`` is marked.
@@ -126,24 +127,11 @@ def case_data(
     industries = rows["industry"].dropna().unique() if "industry" in rows else []
     peers = panel[~ids.isin(codes) & panel["industry"].isin(industries)] if len(industries) else panel[~ids.isin(codes)]
     return CaseData(
-        label=check_label(label or ("+".join(codes) if len(codes) <= 3 else f"{codes[0]}_and_{len(codes) - 1}_more")),
+        label=check_name(label or ("_".join(codes) if len(codes) <= 3 else f"{codes[0]}_and_{len(codes) - 1}_more"),
+                         "case name"),
         firms=codes, rows=rows.sort_values(["firm_id", "year"]).reset_index(drop=True),
         peers=peers.reset_index(drop=True), events=tuple(_events(rows, sanctions)),
     )
-
-
-def check_label(label: str) -> str:
-    """A case name that is safe as a folder name and a LaTeX label: letters, digits, ``_ - . +``, at most 64.
-
-    Examples
-    --------
-    >>> check_label("leaderdrive_like")
-    'leaderdrive_like'
-    """
-    if not re.fullmatch(r"[A-Za-z0-9_+\-][A-Za-z0-9_.+\-]{0,63}", label):
-        raise InputError(f"case name {label!r} cannot be used as a folder name",
-                         fix="use at most 64 letters, digits, '_', '-', '.' or '+', not starting with '.'")
-    return label
 
 
 #: Leaderdrive (绿的谐波, STAR market), the harmonic-reducer maker of the first Little Giant batch.

@@ -229,8 +229,22 @@ def facts_table(dossier: CaseDossier, *, simulated: bool = False) -> Table:
                  stub="Claim")
 
 
-def counterfactuals_table(studies: Sequence[CaseStudy], *, simulated: bool = False) -> Table:
-    """Estimates by case, outcome and method: effect, placebo SE, pre-period RMSPE, donors, rank p-value."""
+#: the donor pools of :func:`models.case_study.donor_pool`, by scope, for the notes
+DONOR_SCOPE_TEXT = {
+    "industry": "in the case's industries",
+    "section": "in the sections of the case's industries",
+    "all": "in any industry",
+    "auto": "in the case's industries (their sections, or all firms, where the industries hold fewer than 20)",
+}
+
+
+def counterfactuals_table(studies: Sequence[CaseStudy], *, simulated: bool = False, start: int = 2019,
+                          donors: str = "auto", label: str = "case_counterfactuals") -> Table:
+    """Estimates by case, outcome and method: effect, placebo SE, pre-period RMSPE, donors, rank p-value.
+
+    ``start`` and ``donors`` (a scope of :func:`models.case_study.donor_pool`) are
+    the first treated year and the donor pool the counterfactuals used, for the notes.
+    """
     rows = tuple(
         TextRow(f"{s.dossier.label}: {f.result.outcome}, {f.result.method.upper()}", (
             f"{f.result.estimate:.3f}", "" if f.result.std_error is None else f"{f.result.std_error:.3f}",
@@ -240,16 +254,16 @@ def counterfactuals_table(studies: Sequence[CaseStudy], *, simulated: bool = Fal
         for s in studies for f in s.counterfactuals
     )
     notes = (
-        ("Average effect over the post-periods (from 2019); SE: placebo standard error (every donor treated once); "
-         "p: rank of the case's post/pre RMSPE ratio among its placebos in space. Donors: never-exposed firms listed "
-         "before 2019 with a complete outcome, in the case's industries (their sections, or all firms, where the "
-         "industries hold fewer than 20). In time: the effect with the start backdated three years, on the "
-         "pre-period only; leave-one-out: range of the effect with each weighted donor left out."),
+        (f"Average effect over the post-periods (from {start}); SE: placebo standard error (every donor treated once); "
+         f"p: rank of the case's post/pre RMSPE ratio among its placebos in space. Donors: never-exposed firms listed "
+         f"before {start} with a complete outcome, {DONOR_SCOPE_TEXT[donors]}. In time: the effect with the start "
+         "backdated three years, on the pre-period only; leave-one-out: range of the effect with each weighted donor "
+         "left out."),
         *(f"Not estimated for {s.dossier.label}: {reason}" for s in studies for reason in s.skipped),
         *((SIMULATED_NOTE,) if simulated else ()),
     )
     return Table(title="Synthetic control and synthetic DiD for the cases", column_groups=(("", 7),), panels=(),
-                 indicators=rows, notes=notes, label="case_counterfactuals",
+                 indicators=rows, notes=notes, label=label,
                  column_titles=("Effect", "SE", "Pre RMSPE", "Donors", "Placebo p", "In time", "Leave-one-out"),
                  numbered=False,
                  stub="Case: outcome, method")

@@ -16,6 +16,7 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
+from report.case_study import counterfactuals_table, dossier_figure, facts_table, synthetic_figure
 from report.figures import event_study_plot, marginal_return_plot, permutation_histogram
 from report.page.content import Figure
 from report.regression import Labels, regression_table
@@ -75,6 +76,20 @@ def study_tables(results, *, rename: dict[str, str] | None = None, simulated: bo
                                     numbers=entry.numbers)
             continue
         tables[label] = _regression_table(results, entry, label, labels, notes)
+    return {**tables, **_case_tables(results, simulated)}
+
+
+def _case_tables(results, simulated: bool) -> dict[str, Table]:
+    """Each ``[[cases]]`` entry's facts table and, if it has counterfactuals, their table."""
+    tables = {}
+    for entry in results.study.cases:
+        case = results.cases[entry.name]
+        label = f"{results.study.name}_facts_{entry.name}"
+        tables[label] = replace(facts_table(case.dossier, simulated=simulated), label=label)
+        if case.counterfactuals:
+            label = f"{results.study.name}_synth_{entry.name}"
+            tables[label] = counterfactuals_table([case], simulated=simulated, start=entry.start, donors=entry.donors,
+                                                  label=label)
     return tables
 
 
@@ -204,6 +219,23 @@ def study_figures(results, *, simulated: bool = False) -> dict[str, Figure]:
                 marginal_return_plot, series, cutoff=cutoff, title=entry.title,
                 xlabel=entry.xlabel or "Year", ylabel=entry.ylabel or "Marginal return", note=note,
             ), entry.title, note)
+    return {**figures, **_case_figures(results, simulated)}
+
+
+def _case_figures(results, simulated: bool) -> dict[str, Figure]:
+    """Each ``[[cases]]`` entry's dossier and, per counterfactual, the treated and synthetic paths."""
+    note = SIMULATED_NOTE if simulated else ""
+    figures = {}
+    for name, case in results.cases.items():
+        firms = ", ".join(case.dossier.firms)
+        figures[f"{results.study.name}_dossier_{name}"] = Figure(
+            partial(dossier_figure, case.dossier, note=note), f"Dossier of {name} ({firms})",
+            " ".join(n for n in ("Time lines against the industry P10-P90 band and median, events marked.", note) if n))
+        for fit in case.counterfactuals:
+            outcome, method = fit.result.outcome, fit.result.method
+            figures[f"{results.study.name}_synth_{name}_{outcome}_{method}"] = Figure(
+                partial(synthetic_figure, fit.result, fit.placebo, note=note),
+                f"{name}: {outcome}, {method.upper()} counterfactual", note)
     return figures
 
 

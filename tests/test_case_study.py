@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from data_schemas.errors import InputError
 from models.case_study import CaseStudy, counterfactual
 from models.dossier import build_dossier
-from panel.case_dossier import case_data, check_label
+from panel.case_dossier import case_data
 from scripts.cli import main
 
 
@@ -62,11 +62,12 @@ def test_unknown_firm_names_near_codes(small_panel):
     assert caught.value.message.startswith(f"panel: column 'firm_id': firm '{known[0][:-1]}x' is not in the panel; nearest codes: ")
 
 
-def test_case_names_must_be_safe():
+def test_case_names_must_be_safe(small_panel):
+    firm = str(small_panel.data.firm_id.iloc[0])
     with pytest.raises(InputError) as caught:
-        check_label("../evil")
-    assert caught.value.message == ("case name '../evil' cannot be used as a folder name; use at most 64 letters, "
-                                    "digits, '_', '-', '.' or '+', not starting with '.'")
+        case_data(small_panel.data, [firm], label="../evil")
+    assert caught.value.message == ("case name '../evil' is not a safe name; use only letters, digits, '_' and '-', "
+                                    "starting with a letter or digit (at most 100 characters)")
 
 
 @pytest.mark.slow

@@ -94,6 +94,21 @@ large in absolute value as the observed one (the observed counted).
     placebo "years": each treated cohort moved to a placebo first year drawn from
     years (e.g. the pre-period years; every year but the first by default); draws (999); seed (0)
 
+``[[cases]]``: a firm dossier of one firm or a named group, and synthetic
+counterfactuals for it, as ``chokepoint case`` makes them (:mod:`models.case_study`):
+time lines against the industry P10-P90 band, events, a facts table, and per
+``synth`` outcome and method the counterfactual with its placebos.
+
+    name            the case's name (a safe name: its tables are <study>_facts_<name>, <study>_synth_<name>)
+    firms           (required) firm codes, quoted: ["688017"] or a group ["300024", "002747"]
+    synth           outcomes of the counterfactuals (none by default: the dossier only)
+    methods         "sc" | "sdid" | "did" (["sc", "sdid"] by default)
+    donors          never-exposed firms listed before start, "industry" (the case's industries, default) |
+                    "section" | "all" | "auto" (the narrowest that leaves 20 donors)
+    start           first treated year (2019)
+
+A firm code not in the panel stops the run before anything is estimated, naming the nearest codes.
+
 ``[[tables]]`` and ``[[figures]]`` are declarations for the reporter; nothing is
 estimated for them, but the names in them are checked.
 
@@ -216,7 +231,8 @@ Results
 ``pretrend``), ``marginal`` (name -> :class:`MarginalResult` with
 ``by_period``), ``staggered`` (name -> {estimator: :class:`models.staggered.StaggeredResult`}),
 ``wild_bootstrap`` (name -> :class:`models.inference.WildBootstrapResult`),
-``randomization`` (name -> :class:`models.inference.RandomizationResult`), ``coverage`` (firm-years, firms, firm-years naming suppliers;
+``randomization`` (name -> :class:`models.inference.RandomizationResult`), ``cases`` (name ->
+:class:`models.case_study.CaseStudy`), ``coverage`` (firm-years, firms, firm-years naming suppliers;
 per entry its subsample and observations) and the ``study`` with its table and
 figure declarations. ``to_dict()``/``to_json()`` and ``from_dict()``/``read_json()``
 round-trip everything without re-estimating.

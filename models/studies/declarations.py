@@ -22,7 +22,7 @@ from models.studies.condition import Condition, parse_condition
 from panel.files import SAFE_NAME_RULE, name_problem
 
 #: entries whose names become file names and LaTeX labels (checked by panel.files.name_problem)
-NAMES_BECOME_FILES = ("tables", "figures")
+NAMES_BECOME_FILES = ("tables", "figures", "cases")
 #: panel identifiers every study entry may rely on
 UNIT, TIME = "firm_id", "year"
 FIGURE_KINDS = ("event_study", "marginal", "permutation")

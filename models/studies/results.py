@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from data_schemas.errors import InputError, did_you_mean
+from models.case_study import CaseStudy
 from models.inference.randomization import RandomizationResult
 from models.inference.wild_bootstrap import WildBootstrapResult
 from models.marginal import marginal_by_period
@@ -155,6 +156,8 @@ class StudyResults:
         The ``[[wild_bootstrap]]`` tests by name.
     randomization : mapping of str to RandomizationResult
         The ``[[randomization]]`` tests by name.
+    cases : mapping of str to models.case_study.CaseStudy
+        The ``[[cases]]``: dossier and counterfactuals, by name.
     """
 
     study: Study
@@ -166,10 +169,11 @@ class StudyResults:
     staggered: Mapping[str, Mapping[str, StaggeredResult]] = field(default_factory=dict)
     wild_bootstrap: Mapping[str, WildBootstrapResult] = field(default_factory=dict)
     randomization: Mapping[str, RandomizationResult] = field(default_factory=dict)
+    cases: Mapping[str, CaseStudy] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for name in ("models", "event_studies", "marginal", "coverage", "panel_options", "wild_bootstrap",
-                     "randomization"):
+                     "randomization", "cases"):
             object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
         object.__setattr__(self, "staggered", MappingProxyType(
             {name: MappingProxyType(dict(by_estimator)) for name, by_estimator in self.staggered.items()}))
@@ -183,7 +187,8 @@ class StudyResults:
                          fix=did_you_mean(name, names) or f"choose from {', '.join(names)}")
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-able form from which :meth:`from_dict` rebuilds the results without estimating."""
+        """A JSON-able form from which :meth:`from_dict` rebuilds the results without estimating (``cases`` only when there are)."""
+        cases = {"cases": {name: c.to_dict() for name, c in self.cases.items()}} if self.cases else {}
         return {
             "study": self.study.to_dict(),
             "models": {name: r.to_dict() for name, r in self.models.items()},
@@ -195,6 +200,7 @@ class StudyResults:
             "randomization": {name: r.to_dict() for name, r in self.randomization.items()},
             "coverage": _plain(self.coverage),
             "panel_options": _plain(self.panel_options),
+            **cases,
         }
 
     @classmethod
@@ -212,6 +218,7 @@ class StudyResults:
             wild_bootstrap={name: WildBootstrapResult(**{**r, "conf_int": tuple(r["conf_int"])})
                             for name, r in data.get("wild_bootstrap", {}).items()},
             randomization={name: RandomizationResult.from_dict(r) for name, r in data.get("randomization", {}).items()},
+            cases={name: CaseStudy.from_dict(c) for name, c in data.get("cases", {}).items()},
         )
 
     def to_json(self, path: str | Path | None = None) -> str:

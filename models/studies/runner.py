@@ -55,6 +55,8 @@ class PreparedStudy:
         Each estimated entry's data, by name.
     test_frames : dict of str to pandas.DataFrame
         Each test's data (its model's, with the test's columns), by name.
+    cases : dict of str to panel.case_dossier.CaseData
+        Each case's rows, peers and events, its firms checked, by name.
     """
 
     study: Study
@@ -62,6 +64,7 @@ class PreparedStudy:
     base: pd.DataFrame = field(repr=False)
     frames: dict[str, pd.DataFrame] = field(repr=False)
     test_frames: dict[str, pd.DataFrame] = field(repr=False)
+    cases: dict[str, Any] = field(default_factory=dict, repr=False)
 
 
 def prepare_study(study: Study, panel) -> PreparedStudy:
@@ -80,7 +83,8 @@ def prepare_study(study: Study, panel) -> PreparedStudy:
     study.check_columns(base.columns)
     frames = {entry.name: _prepare(study, entry, base) for entry in study.entries}
     test_frames = {test.name: _test_frame(study, test, base) for test in study.tests}
-    return PreparedStudy(study, panel.options.to_dict(), base, frames, test_frames)
+    cases = {case.name: case.case_data(base, case.where(study.file)) for case in study.cases}
+    return PreparedStudy(study, panel.options.to_dict(), base, frames, test_frames, cases)
 
 
 def estimate_study(prepared: PreparedStudy) -> StudyResults:
@@ -92,6 +96,8 @@ def estimate_study(prepared: PreparedStudy) -> StudyResults:
         tests = {t.name: _attributed(t.where(study.file), partial(t.estimate, prepared.test_frames[t.name],
                                                                   study.model(t.model), t.where(study.file)))
                  for t in study.tests}
+    cases = {c.name: _attributed(c.where(study.file), partial(c.estimate, prepared.base, prepared.cases[c.name]))
+             for c in study.cases}
 
     def by_name(entries: Iterable[Any], values: Mapping[str, Any]) -> dict[str, Any]:
         return {entry.name: values[entry.name] for entry in entries}
@@ -103,7 +109,7 @@ def estimate_study(prepared: PreparedStudy) -> StudyResults:
     return StudyResults(study, by_name(study.models, estimates), by_name(study.event_studies, estimates),
                         by_name(study.marginal, estimates), coverage, prepared.options,
                         by_name(study.staggered, estimates), by_name(study.wild_bootstrap, tests),
-                        by_name(study.randomization, tests))
+                        by_name(study.randomization, tests), cases)
 
 
 def _attributed(at: Where, estimate: Callable[[], Any]) -> Any:

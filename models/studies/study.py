@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from data_schemas.errors import InputError, did_you_mean
+from models.studies.case_declarations import CaseEntry
 from models.studies.declarations import (
     Entry,
     EventStudyEntry,
@@ -26,11 +27,13 @@ from models.studies.table_declarations import TableEntry, check_table
 from panel.files import SAFE_NAME_RULE, name_problem
 
 STUDY_KEYS = ("name", "title", "description", "sample", "panel", "models", "event_studies", "marginal", "staggered",
-              "wild_bootstrap", "randomization", "tables", "figures")
+              "wild_bootstrap", "randomization", "tables", "figures", "cases")
 #: the arrays of entries, by TOML key
 ENTRY_KINDS: dict[str, type[Entry]] = {kind.SECTION: kind for kind in (
     ModelEntry, EventStudyEntry, MarginalEntry, StaggeredEntry, WildBootstrapEntry, RandomizationEntry, TableEntry,
-    FigureEntry)}
+    FigureEntry, CaseEntry)}
+#: arrays written by :meth:`Study.to_dict` only when they hold entries (added after the first format)
+OPTIONAL_KINDS = ("cases",)
 #: build options a study may set in its [panel] table (fields of panel.assemble.options.BuildOptions)
 PANEL_KEYS = ("cutoff_year", "exposure_threshold", "pre_years", "sanction_date", "winsorize", "winsor_limits", "filters")
 
@@ -53,6 +56,8 @@ class Study:
         Wild cluster bootstrap tests of model coefficients.
     randomization : tuple
         Randomization tests of model coefficients.
+    cases : tuple
+        Firm dossiers and their counterfactuals.
     tables, figures : tuple
         Declarations for the reporter.
     file : str or None
@@ -73,6 +78,7 @@ class Study:
     staggered: tuple[StaggeredEntry, ...] = ()
     wild_bootstrap: tuple[WildBootstrapEntry, ...] = ()
     randomization: tuple[RandomizationEntry, ...] = ()
+    cases: tuple[CaseEntry, ...] = ()
 
     def build_options(self):
         """The :class:`panel.assemble.options.BuildOptions` of the ``[panel]`` table (defaults elsewhere)."""
@@ -97,7 +103,7 @@ class Study:
     def check_columns(self, available: Iterable[str]) -> None:
         """Raise one :class:`InputError` for the first entry naming a column not in ``available``."""
         have = [str(c) for c in available]
-        for entry in self.entries:
+        for entry in (*self.entries, *self.cases):
             for column in entry.columns:
                 if column not in have:
                     hint = did_you_mean(column, have)
@@ -113,7 +119,7 @@ class Study:
         if self.panel:
             out["panel"] = dict(self.panel)
         for f in fields(self):
-            if f.name in ENTRY_KINDS:
+            if f.name in ENTRY_KINDS and (getattr(self, f.name) or f.name not in OPTIONAL_KINDS):
                 out[f.name] = [entry.to_dict() for entry in getattr(self, f.name)]
         return out
 
@@ -173,6 +179,7 @@ def _check_references(study: Study) -> None:
         unique_names(entries, kind, study.file, taken)
     unique_names(study.wild_bootstrap, "[[wild_bootstrap]]", study.file, set())
     unique_names(study.randomization, "[[randomization]]", study.file, set())
+    unique_names(study.cases, "[[cases]]", study.file, set())
     models = {m.name: m for m in study.models}
     event_studies = {e.name for e in study.event_studies}
     staggered = {s.name for s in study.staggered}
