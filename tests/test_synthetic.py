@@ -152,9 +152,12 @@ def test_cli_error_is_one_line(tmp_path):
 @pytest.mark.parametrize(
     ("lines", "message"),
     [
-        (["a,2002,x"], "column 'y': expected a number (row 4); clean the column or drop those rows"),
+        (["a,2002,x"], "column 'y': expected a number, got 'x' (row 4); correct these cells or leave them empty"),
         (["a,2002,3", "c,2001,2"], "duplicate unit-year pairs (rows 11, 13); keep one row per unit and period"),
-        (["a,2002,inf"], "column 'y': infinite value (row 4); replace infinite values by numbers or leave them missing"),
+        (["a,2002,inf"], "column 'y': expected a finite number, got 'inf' (row 4); correct these cells or leave them "
+                         "empty (an infinite amount is never a value)"),
+        (["a,2002,"], "column 'y': outcome missing for the treated unit in 1 period(s): a 2002; fill those periods or "
+                      "shorten the window"),
     ],
 )
 def test_cli_names_bad_rows_by_file_line(tmp_path, lines, message):
