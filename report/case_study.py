@@ -307,8 +307,9 @@ def case_studies_figures(result: CaseStudies, *, simulated: bool = False) -> dic
 
 
 def dossier_caption(dossier: CaseDossier) -> str:
-    """E.g. "Dossier of leaderdrive_like (000013)"."""
-    return f"Dossier of {dossier.label} ({', '.join(dossier.firms)})"
+    """E.g. "Dossier of leaderdrive_like (000013)"; a group of more than three firms is counted, not listed."""
+    firms = ", ".join(dossier.firms) if len(dossier.firms) <= 3 else f"{len(dossier.firms)} firms"
+    return f"Dossier of {dossier.label} ({firms})"
 
 
 def synthetic_caption(case: str, result: SyntheticResult) -> str:
