@@ -69,6 +69,7 @@ def generate_patents(path: Path, n: int) -> None:
     import duckdb
 
     with duckdb.connect() as con:
+        con.execute("SET enable_progress_bar = false")
         con.execute("SET preserve_insertion_order = false")
         con.execute(
             f"""COPY (
@@ -89,6 +90,7 @@ def generate_customs(path: Path, n: int) -> None:
     import duckdb
 
     with duckdb.connect() as con:
+        con.execute("SET enable_progress_bar = false")
         con.execute("SET preserve_insertion_order = false")
         con.execute(
             f"""COPY (
@@ -168,11 +170,11 @@ def main() -> None:
         f"\n{'task':<14} {'rows':>13} {'engine':<16} {'wall s':>8} {'cpu s':>8} {'peak MB':>8}  peer/ours (wall, cpu)"
     )
     peers = {r[0]: r[3:5] for r in rows if r[2] == "pandas peer"}
-    for task, _count, engine, wall, cpu, peak, _ in rows:
+    for task, count, engine, wall, cpu, peak, _ in rows:
         ratio = ""
         if task in peers and engine != "pandas peer":
             ratio = f"{peers[task][0] / wall:.2f}, {peers[task][1] / cpu:.2f}"
-        print(f"{task:<14} {n:>13,} {engine:<16} {wall:>8.1f} {cpu:>8.1f} {peak:>8.0f}  {ratio}")
+        print(f"{task:<14} {count:>13,} {engine:<16} {wall:>8.1f} {cpu:>8.1f} {peak:>8.0f}  {ratio}")
     print(f"\nload average (1/5/15 min) before {load_before}, after {load_after}; {os.cpu_count()} cores")
     for task, _count, engine, *_, out in rows:
         print(f"{task} {engine}: {out}")

@@ -201,12 +201,14 @@ def _decided(firms: set[str], method: str, similarity: float | None):
 APPLICANT_TABLE = RecordTable(
     name="patent_applicants",
     columns=(Column("applicant", "applicant"),),
-    typed=lambda sql, found: f"{found['applicant'].text} AS applicant",
+    typed=lambda sql, cells: (
+        f"{cells['applicant'].text} AS applicant, {cells['applicant'].missing} AS applicant_missing"
+    ),
     checks=(
         Check(
             "c0",
             "applicant",
-            "applicant IS NULL",
+            "applicant_missing",
             "applicant",
             "missing value in a required column",
             "fill these cells",

@@ -163,3 +163,33 @@ def test_customs_bad_values_are_reported(tmp_path):
         str(info.value)
         == f"{path}: column 'month': expected a month (YYYYMM or YYYY-MM), got '201913' (row 8); correct these cells"
     )
+
+
+def test_stored_numbers_and_dates_give_the_results_of_their_texts(tmp_path):
+    """Parquet columns stored as integers, doubles and dates are typed directly, with the results of the CSV texts."""
+    csv = tmp_path / "transactions.csv"
+    csv.write_text(TRANSACTIONS.replace("2019-01", "201901").replace("8542.31.00", "85423100"), encoding="utf-8")
+    typed = pd.read_csv(csv, dtype={"origin": str})
+    assert list(typed.dtypes.astype(str))[:4] == ["int64", "int64", "int64", "int64"]
+    typed.astype({"value_usd": "float64"}).to_parquet(tmp_path / "transactions.parquet")
+    from_text, from_numbers = (
+        aggregate_customs_transactions(path) for path in (csv, tmp_path / "transactions.parquet")
+    )
+    for name in ("hs8_month", "firm_year", "firm_year_group"):
+        pd.testing.assert_frame_equal(getattr(from_numbers, name), getattr(from_text, name))
+    patents = pd.read_csv(io.StringIO(RECORDS), dtype=str).assign(Scode=lambda f: f["Scode"].astype("int32"))
+    for column in ("application_date", "grant_date"):
+        patents[column] = pd.to_datetime(patents[column].str.replace("/", "-"), format="mixed")
+    patents.to_parquet(tmp_path / "patents.parquet")
+    counts = aggregate_patent_records(tmp_path / "patents.parquet").firm_year
+    pd.testing.assert_frame_equal(counts_of(counts), EXPECTED.astype({"firm_id": object}))
+
+
+def test_missing_value_tokens_are_missing_cells(tmp_path):
+    path = tmp_path / "transactions.csv"
+    path.write_text(TRANSACTIONS + "000001,85423100,201901,5,NA\n NULL ,85423100,201901,5,US\n", encoding="utf-8")
+    result = aggregate_customs_transactions(path, max_bad_share=0.5).aggregation
+    assert [(b.check.column, b.check.problem, b.lines, b.example) for b in result.bad] == [
+        ("Stkcd", "missing value in a required column", (9,), "NULL"),
+        ("origin", "expected an ISO alpha-2 country code", (8,), "NA"),
+    ]

@@ -23,6 +23,20 @@ from panel.engines.records import Aggregation, BadRows, Check, RecordTable, chec
 #: rows of each failed check whose line numbers are reported
 LINES_SHOWN = 5
 _DATE_TYPES = ("DATE", "TIMESTAMP")
+_NUMBER_KINDS = {
+    "TINYINT": "integer",
+    "SMALLINT": "integer",
+    "INTEGER": "integer",
+    "BIGINT": "integer",
+    "HUGEINT": "integer",
+    "UTINYINT": "integer",
+    "USMALLINT": "integer",
+    "UINTEGER": "integer",
+    "UBIGINT": "integer",
+    "FLOAT": "float",
+    "DOUBLE": "float",
+    "DECIMAL": "float",
+}
 
 
 class DuckDBEngine:
@@ -49,8 +63,9 @@ class DuckDBEngine:
         self.scratch_root = None if scratch_root is None else Path(scratch_root)
 
     # -- dialect -------------------------------------------------------------------------------
-    def full_match(self, text: str, pattern: str) -> str:
-        return f"regexp_full_match({text}, '{pattern}')"
+    def lookup(self, key: str, mapping: Mapping[str, str | int]) -> str:
+        pairs = ", ".join(f"{_literal(k)}: {_literal(v)}" for k, v in mapping.items())
+        return f"MAP {{{pairs}}}[{key}]"
 
     def to_date(self, text: str) -> str:
         return f"coalesce(try_cast({text} AS DATE), CAST(try_strptime({text}, '%Y%m%d') AS DATE))"
@@ -170,15 +185,11 @@ class DuckDBEngine:
 
     def _bad_rows(self, con, table: RecordTable, records: RecordInput, found, check, count: int) -> BadRows:
         """The first few lines failing ``check``: part by part, each scan stopping at the fifth."""
-        typed = table.typed(self, found)
         for part, original in zip(records.files, records.originals):
             one = RecordInput(records.label, (part,), records.format, (original,))
-            numbered = _numbered_source_sql(one)
+            flagged = table.typed_sql(self, found, _numbered_source_sql(one), keep=("_line",))
             rows = con.execute(
-                f"""SELECT _line, {check.shown} FROM (
-                        SELECT _line, *, {table.bad_reason_sql()} AS _bad
-                        FROM (SELECT _line, {typed} FROM {numbered})
-                    ) WHERE _bad = '{check.reason}' LIMIT {LINES_SHOWN}"""
+                f"SELECT _line, {check.shown} FROM ({flagged}) WHERE _bad = '{check.reason}' LIMIT {LINES_SHOWN}"
             ).fetchall()
             if rows:
                 lines = tuple(sorted(int(line) + records.first_line - 1 for line, _ in rows))
@@ -230,6 +241,10 @@ def _malformed_lines(con, records: RecordInput) -> list[BadRows]:
     return [BadRows(MALFORMED, int(count), str(original), tuple(lines), None)]
 
 
+def _literal(value: str | int) -> str:
+    return str(int(value)) if isinstance(value, int) else "'" + str(value).replace("'", "''") + "'"
+
+
 def _quote(path: Path | str) -> str:
     return str(path).replace("'", "''")
 
@@ -262,14 +277,20 @@ def _numbered_source_sql(records: RecordInput) -> str:
 
 
 def _header(con, source: str, records: RecordInput) -> dict[str, str]:
-    """The columns of the parts and their kinds (``"date"`` or ``"text"``)."""
+    """The columns of the parts and their kinds (``"date"``, ``"integer"``, ``"float"`` or ``"text"``)."""
     import duckdb
 
     try:
         described = con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()
     except duckdb.Error as exc:
         raise _read_error(exc, records) from None
-    return {name: "date" if str(kind).startswith(_DATE_TYPES) else "text" for name, kind, *_ in described}
+    return {name: _kind(str(kind)) for name, kind, *_ in described}
+
+
+def _kind(type_name: str) -> str:
+    if type_name.startswith(_DATE_TYPES):
+        return "date"
+    return _NUMBER_KINDS.get(type_name.split("(")[0], "text")
 
 
 def _read_error(exc: Exception, records: RecordInput) -> InputError:

@@ -18,7 +18,7 @@ default 0 stops on the first bad row, as a small file should).
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -30,8 +30,8 @@ from data_schemas.errors import InputError
 class Dialect(Protocol):
     """The SQL pieces that differ between engines."""
 
-    def full_match(self, text: str, pattern: str) -> str:
-        """SQL: whether ``text`` matches the regular expression ``pattern`` entirely."""
+    def lookup(self, key: str, mapping: Mapping[str, str | int]) -> str:
+        """SQL: the value ``mapping`` holds for ``key``, NULL if none."""
 
     def to_date(self, text: str) -> str:
         """SQL: the date in ``text`` (YYYY-MM-DD, YYYY/MM/DD or YYYYMMDD), NULL if none."""
@@ -48,28 +48,49 @@ class Dialect(Protocol):
 
 @dataclass(frozen=True)
 class SourceColumn:
-    """A column of the file as the engine sees it.
+    """A column of the file as the typed SQL sees it.
 
     Parameters
     ----------
     sql : str
-        The quoted column reference.
+        The column's stored value (its type as read).
     kind : str
-        ``"date"`` for a stored date or timestamp, ``"text"`` otherwise.
+        ``"date"`` (a stored date or timestamp), ``"integer"``, ``"float"``
+        (floating or decimal) or ``"text"``.
+    text : str
+        SQL: the trimmed cell text, NULL for an empty cell.  A missing-value
+        token (``NA``, ``null``, ``-`` ...) is kept: test :attr:`missing`.
+        Typed values are made from this text with string functions only
+        (no ``CASE``), which DuckDB runs once per distinct value of a
+        dictionary-encoded column instead of once per row.
     """
 
     sql: str
     kind: str
+    text: str
 
     @property
-    def text(self) -> str:
-        """SQL: the trimmed cell text, NULL when missing."""
-        value = f"trim(CAST({self.sql} AS STRING))"
-        return f"CASE WHEN lower({value}) IN {MISSING_SQL} THEN NULL ELSE {value} END"
+    def missing(self) -> str:
+        """SQL: whether the cell is missing (empty, a missing-value token, NaN)."""
+        if self.kind == "text":
+            return f"({self.text} IS NULL OR (length({self.text}) <= {MISSING_LENGTH} AND lower({self.text}) IN {MISSING_SQL}))"
+        if self.kind == "float":
+            return f"({self.sql} IS NULL OR isnan({self.sql}))"
+        return f"({self.sql} IS NULL)"
 
 
-#: cell texts that mean "missing"
+#: cell texts that mean "missing" (trimmed, lower case), and the longest of them
 MISSING_SQL = "('', 'na', 'n/a', 'nan', 'null', 'none', '-', '--')"
+MISSING_LENGTH = 4
+EMPTY = "''"
+
+
+@dataclass(frozen=True)
+class FileColumn:
+    """A column of the file: its quoted name and its kind (``"date"``, ``"integer"``, ``"float"``, ``"text"``)."""
+
+    sql: str
+    kind: str
 
 
 @dataclass(frozen=True)
@@ -81,8 +102,9 @@ class Output:
     keys : tuple of str
         Typed columns it is grouped by; groups with a NULL key are dropped.
     measures : mapping of str to str
-        Result column -> SQL aggregate over the typed rows (may hold
-        ``{name}`` placeholders filled from the run's parameters).
+        Result column -> SQL aggregate over the typed rows, each standing for
+        ``_records`` records (may hold ``{name}`` placeholders filled from the
+        run's parameters).
     """
 
     keys: tuple[str, ...]
@@ -135,6 +157,40 @@ class Check:
     fix: str
 
 
+def full_match_sql(text: str, pattern: str, group: int = 0) -> str:
+    """SQL (any engine): the text matched by ``group`` of ``pattern`` when it matches ``text`` entirely, else NULL.
+
+    ``pattern`` must not match an empty text.  Written with ``regexp_extract``
+    rather than a boolean match, as DuckDB runs ``regexp_extract`` once per
+    distinct value of a dictionary-encoded column.
+    """
+    return f"nullif(regexp_extract({text}, '^(?:{pattern})$', {group}), '')"
+
+
+def stock_code_sql(column: SourceColumn) -> str:
+    """SQL: the stock code in ``column`` as an integer (``1``, ``000001`` or ``1.0`` -> 1), NULL if none.
+
+    A stored integer must lie in 0..999999; a text must be up to six digits,
+    optionally followed by ``.0``.  Pad it to six digits with :func:`stock_codes`
+    after aggregating.
+    """
+    if column.kind == "integer":
+        return f"CASE WHEN {column.sql} BETWEEN 0 AND 999999 THEN CAST({column.sql} AS INT) END"
+    return f"CAST({full_match_sql(column.text, '([0-9]{1,6})(?:[.]0+)?', 1)} AS INT)"
+
+
+def stock_codes(codes: pd.Series) -> pd.Series:
+    """Integer stock codes from :func:`stock_code_sql` as six-digit texts (1 -> ``"000001"``)."""
+    return codes.astype("int64").astype(str).str.zfill(6)
+
+
+def number_sql(dialect: Dialect, column: SourceColumn) -> str:
+    """SQL: ``column`` as a double (a stored number directly, a text parsed), NULL if not a number."""
+    if column.kind in ("integer", "float"):
+        return f"CAST({column.sql} AS DOUBLE)"
+    return dialect.to_double(column.text)
+
+
 @dataclass(frozen=True)
 class RecordTable:
     """One kind of record file and what is computed from it.
@@ -146,9 +202,9 @@ class RecordTable:
     columns : tuple of Column
         The columns used.
     typed : callable
-        ``typed(dialect, found) -> str``: the SELECT list over the raw source
-        that yields the typed columns; ``found`` maps a canonical name to the
-        file's column (``None`` when an optional one is absent).
+        ``typed(dialect, cells) -> str``: the SELECT list that yields the
+        typed columns; ``cells`` maps a canonical name to a
+        :class:`SourceColumn` (``None`` when an optional column is absent).
     checks : tuple of Check
         Evaluated in order; a row counts under its first failed check.
     outputs : mapping of str to Output
@@ -157,6 +213,11 @@ class RecordTable:
         The typed columns the outputs use (keys and measure inputs).
     distinct_records : bool
         Whether identical records (equal in ``record_columns``) count once.
+    cell_keys : tuple of str
+        Columns (every output key and measure input among them) by which the
+        records are counted before the outputs are formed; the measures then
+        weight each row by ``_records``.  Empty: the measures see one row
+        per record (``_records`` is 1).
     """
 
     name: str
@@ -166,16 +227,17 @@ class RecordTable:
     outputs: Mapping[str, Output]
     record_columns: tuple[str, ...]
     distinct_records: bool = False
+    cell_keys: tuple[str, ...] = ()
 
     def match_columns(
         self, header: Mapping[str, str], file: str | None, dialect: Dialect
-    ) -> dict[str, SourceColumn | None]:
+    ) -> dict[str, FileColumn | None]:
         """Canonical name -> the file's column; a missing required column is an error.
 
         Parameters
         ----------
         header : mapping of str to str
-            The file's columns and their kinds (``"date"`` or ``"text"``).
+            The file's columns and their kinds (``"date"``, ``"integer"``, ``"float"`` or ``"text"``).
         file : str or None
             For messages.
         dialect : Dialect
@@ -187,7 +249,7 @@ class RecordTable:
             Naming the missing column and the closest header, if any.
         """
         by_code = {c.lower(): c for c in header}
-        found: dict[str, SourceColumn | None] = {}
+        found: dict[str, FileColumn | None] = {}
         for column in self.columns:
             match = by_code.get(column.code.lower())
             if match is None and column.required:
@@ -200,38 +262,72 @@ class RecordTable:
                     if close
                     else f"add the column {column.code}",
                 )
-            found[column.name] = None if match is None else SourceColumn(dialect.quote(match), header[match])
+            found[column.name] = None if match is None else FileColumn(dialect.quote(match), header[match])
         return found
 
     def bad_reason_sql(self) -> str:
-        """SQL: the reason of a row's first failed check, NULL for a good row."""
+        """SQL: the reason of a row's first failed check, NULL for a good row.
+
+        The checks are first tested together (cheap boolean columns), and
+        the reason is looked up only for the rows that fail one.
+        """
         if not self.checks:
             return "CAST(NULL AS STRING)"
         cases = " ".join(f"WHEN {check.condition} THEN '{check.reason}'" for check in self.checks)
-        return f"CASE {cases} END"
+        any_failed = " OR ".join(f"coalesce({check.condition}, FALSE)" for check in self.checks)
+        return f"CASE WHEN {any_failed} THEN (CASE {cases} END) END"
+
+    def typed_sql(
+        self, dialect: Dialect, found: Mapping[str, FileColumn | None], source: str, keep: Sequence[str] = ()
+    ) -> str:
+        """SQL: the typed rows of ``source`` (each with ``_bad``, its first failed check), plus the ``keep`` columns.
+
+        Each used cell's text is made once, in an inner query (trimmed for a
+        column stored as text); a stored number or date is typed directly,
+        and its text is made only where a message shows it.
+        """
+        kept = "".join(f"{name}, " for name in keep)
+        raw, cells = [], {}
+        for index, (name, column) in enumerate(found.items()):
+            cells[name] = None if column is None else SourceColumn(f"_r{index}", column.kind, f"_t{index}")
+            if column is None:
+                continue
+            raw.append(f"{column.sql} AS _r{index}")
+            text = f"CAST({column.sql} AS STRING)"
+            raw.append(f"{f'nullif(trim({text}), {EMPTY})' if column.kind == 'text' else text} AS _t{index}")
+        read = f"SELECT {kept}{', '.join(raw)} FROM {source}"
+        typed = f"SELECT {kept}{self.typed(dialect, cells)} FROM ({read}) AS _cells"
+        return f"SELECT *, {self.bad_reason_sql()} AS _bad FROM ({typed}) AS _typed"
 
     def summary_sql(
-        self, dialect: Dialect, found: Mapping[str, SourceColumn | None], source: str, params: Mapping[str, int]
+        self, dialect: Dialect, found: Mapping[str, FileColumn | None], source: str, params: Mapping[str, int]
     ) -> str:
         """One aggregate query computing every output and the bad-row counts in a single pass.
 
-        Each row gets its first failed check (``_bad``, NULL for a good row);
-        the used columns of bad rows are set to NULL, so those rows fall into
-        groups with a NULL key, which are dropped.  With ``distinct_records``,
-        identical records (same used columns) are first reduced to one, keeping
-        their count in ``_rows``.  The outputs are grouping sets of one
-        ``GROUP BY``, and a last grouping set counts the rows by ``_bad``.
-        Split the result with :meth:`split_summary`.
+        With ``distinct_records``, identical records (same used columns and
+        first failed check) are first reduced to one.  With ``cell_keys``,
+        the records are then counted per cell (``_records``), so the outputs
+        group a few cells instead of every record.  Then the used columns of
+        bad rows are set to NULL, so they fall into groups with a NULL key,
+        which are dropped.  The
+        outputs are grouping sets of one ``GROUP BY``, and a last grouping set
+        counts the rows by ``_bad`` (``_rows``).  Split the result with
+        :meth:`split_summary`.
         """
         columns = ", ".join(self.record_columns)
-        used = ", ".join(f"CASE WHEN _bad IS NULL THEN {c} END AS {c}" for c in self.record_columns)
-        typed = f"SELECT {self.typed(dialect, found)} FROM {source}"
-        flagged = f"SELECT *, {self.bad_reason_sql()} AS _bad FROM ({typed}) AS _typed"
-        rows = f"SELECT {used}, _bad FROM ({flagged}) AS _flagged"
+        rows = f"SELECT {columns}, _bad FROM ({self.typed_sql(dialect, found, source)}) AS _flagged"
         if self.distinct_records:
-            rows = f"SELECT {columns}, _bad, count(*) AS _rows FROM ({rows}) AS _used GROUP BY {columns}, _bad"
+            rows = f"SELECT {columns}, _bad, count(*) AS _rows FROM ({rows}) AS _typed GROUP BY {columns}, _bad"
         else:
-            rows = f"SELECT {columns}, _bad, 1 AS _rows FROM ({rows}) AS _used"
+            rows = f"SELECT {columns}, _bad, 1 AS _rows FROM ({rows}) AS _typed"
+        if self.cell_keys:
+            cells = ", ".join(self.cell_keys)
+            rows = f"SELECT {cells}, _bad, count(*) AS _records, sum(_rows) AS _rows FROM ({rows}) AS _distinct GROUP BY {cells}, _bad"
+        else:
+            rows = f"SELECT *, 1 AS _records FROM ({rows}) AS _distinct"
+        kept = self.cell_keys or self.record_columns
+        used = ", ".join(f"CASE WHEN _bad IS NULL THEN {c} END AS {c}" for c in kept)
+        rows = f"SELECT {used}, _bad, _records, _rows FROM ({rows}) AS _counted"
         keys = self.key_columns()
         measures = [
             f"{sql.format(**params)} AS {name}"

@@ -61,8 +61,9 @@ class SparkEngine:
         self._own_session = session is None
 
     # -- dialect -------------------------------------------------------------------------------
-    def full_match(self, text: str, pattern: str) -> str:
-        return f"({text} RLIKE '^(?:{pattern})$')"
+    def lookup(self, key: str, mapping: Mapping[str, str | int]) -> str:
+        items = ", ".join(f"{_literal(k)}, {_literal(v)}" for k, v in mapping.items())
+        return f"try_element_at(map({items}), {key})"
 
     def to_date(self, text: str) -> str:
         formats = ("yyyy-MM-dd", "yyyy/MM/dd", "yyyyMMdd")
@@ -167,19 +168,29 @@ class SparkEngine:
         return reader.option("header", "true").option("inferSchema", str(infer).lower()).csv(files), label
 
     def _bad_rows(self, table: RecordTable, view: str, found, check, count: int, label: str) -> BadRows:
-        typed = table.typed(self, found)
+        flagged = table.typed_sql(self, found, view)
         example = self.session.sql(
-            f"""SELECT {check.shown} FROM (
-                    SELECT *, {table.bad_reason_sql()} AS _bad FROM (SELECT {typed} FROM {view}) AS _typed
-                ) AS _flagged WHERE _bad = '{check.reason}' LIMIT 1"""
+            f"SELECT {check.shown} FROM ({flagged}) AS _flagged WHERE _bad = '{check.reason}' LIMIT 1"
         ).collect()
         cell = example[0][0] if example else None
         return BadRows(check, count, label, (), None if cell is None else str(cell))
 
 
+def _literal(value: str | int) -> str:
+    if isinstance(value, int):
+        return str(int(value))
+    return "'" + str(value).replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
 def _kind(data_type) -> str:
     name = type(data_type).__name__
-    return "date" if name in ("DateType", "TimestampType", "TimestampNTZType") else "text"
+    if name in ("DateType", "TimestampType", "TimestampNTZType"):
+        return "date"
+    if name in ("ByteType", "ShortType", "IntegerType", "LongType"):
+        return "integer"
+    if name in ("FloatType", "DoubleType", "DecimalType"):
+        return "float"
+    return "text"
 
 
 def _make_session(master: str, config: Mapping[str, str]):

@@ -38,7 +38,18 @@ import pandas as pd
 
 from data_schemas.errors import InputError
 from panel.engines import Aggregation, Engine, get_engine
-from panel.engines.records import Check, Column, Dialect, Output, RecordTable, SourceColumn
+from panel.engines.records import (
+    Check,
+    Column,
+    Dialect,
+    Output,
+    RecordTable,
+    SourceColumn,
+    full_match_sql,
+    number_sql,
+    stock_code_sql,
+    stock_codes,
+)
 from panel.sources.hs_groups import HSGroups, load_hs_groups
 
 #: the default "US allies": Japan, South Korea, Taiwan, the Netherlands, Germany, France, the UK, Italy, Canada, Australia
@@ -167,7 +178,7 @@ def _firm_year(by_bloc: pd.DataFrame) -> pd.DataFrame:
     out["chokepoint_import_value"] = chokepoint["import_value"].fillna(0.0)
     out["chokepoint_allied_share"] = chokepoint["allied_import_share"]
     out = out.reset_index()
-    return out.astype({"firm_id": str, "year": "int64"})
+    return out.assign(firm_id=stock_codes(out["firm_id"])).astype({"year": "int64"})
 
 
 def _by_group(by_bloc: pd.DataFrame) -> pd.DataFrame:
@@ -177,7 +188,7 @@ def _by_group(by_bloc: pd.DataFrame) -> pd.DataFrame:
             columns=["firm_id", "year", "group", "import_value", "us_import_share", "allied_import_share"]
         )
     out = _shares(inside, ["firm_id", "year", "group"]).reset_index()
-    return out.astype({"firm_id": str, "year": "int64", "group": "int64"})
+    return out.assign(firm_id=stock_codes(out["firm_id"])).astype({"year": "int64", "group": "int64"})
 
 
 def customs_table(allies: tuple[str, ...], group_of: dict[str, int]) -> RecordTable:
@@ -191,30 +202,43 @@ def customs_table(allies: tuple[str, ...], group_of: dict[str, int]) -> RecordTa
         HS code (8, 6 or 4 digits) -> chokepoint group; the longest match wins.
     """
 
-    def typed(sql: Dialect, found: dict[str, SourceColumn | None]) -> str:
-        code = found["firm_id"].text
-        hs = f"replace(replace({found['hs_code'].text}, '.', ''), ' ', '')"
-        month = f"replace({found['month'].text}, '-', '')"
-        origin = f"upper({found['origin'].text})"
-        value = sql.to_double(found["value"].text)
-        valid_month = sql.full_match(month, "[0-9]{4}(0[1-9]|1[0-2])")
-        lookup = _group_case(hs, group_of)
-        ally_list = ", ".join(f"'{a}'" for a in allies) or "''"
+    def typed(sql: Dialect, cells: dict[str, SourceColumn | None]) -> str:
+        code, hs_cell, month_cell, value, origin_cell = (
+            cells[name] for name in ("firm_id", "hs_code", "month", "value", "origin")
+        )
+        assert code and hs_cell and month_cell and value and origin_cell  # required columns
+        if hs_cell.kind == "integer":
+            hs = f"CAST({hs_cell.sql} AS STRING)"
+            hs_code = f"CASE WHEN {hs_cell.sql} BETWEEN 10000000 AND 99999999 THEN {hs} END"
+        else:
+            hs = f"replace(replace({hs_cell.text}, '.', ''), ' ', '')"
+            hs_code = full_match_sql(hs, "[0-9]{8}")
+        if month_cell.kind == "integer":
+            m = month_cell.sql
+            valid = f"{m} BETWEEN 100001 AND 999912 AND {m} % 100 BETWEEN 1 AND 12"
+            period = f"CASE WHEN {valid} THEN CAST({m} AS INT) END"
+            year = f"CASE WHEN {valid} THEN CAST(floor({m} / 100) AS INT) END"
+        else:
+            month = full_match_sql(f"replace({month_cell.text}, '-', '')", "[0-9]{4}(?:0[1-9]|1[0-2])")
+            period, year = f"CAST({month} AS INT)", f"CAST(substr({month}, 1, 4) AS INT)"
+        origin = full_match_sql(f"upper({origin_cell.text})", "[A-Z]{2}")
+        blocs = {"US": "us", **{ally: "ally" for ally in allies}}
         return f"""
-            {code} AS code_text,
-            CASE WHEN {sql.full_match(code, "[0-9]{1,6}([.]0+)?")}
-                 THEN lpad(regexp_extract({code}, '^[0-9]+', 0), 6, '0') END AS firm_id,
-            {found["hs_code"].text} AS hs_text,
-            CASE WHEN {sql.full_match(hs, "[0-9]{8}")} THEN {hs} END AS hs_code,
-            {found["month"].text} AS month_text,
-            CASE WHEN {valid_month} THEN try_cast({month} AS INT) END AS period,
-            CASE WHEN {valid_month} THEN try_cast(substr({month}, 1, 4) AS INT) END AS year,
-            {found["value"].text} AS value_text,
-            {value} AS value,
-            {found["origin"].text} AS origin_text,
-            CASE WHEN {sql.full_match(origin, "[A-Z]{2}")} THEN {origin} END AS origin,
-            CASE WHEN {origin} = 'US' THEN 'us' WHEN {origin} IN ({ally_list}) THEN 'ally' ELSE 'other' END AS bloc,
-            {lookup} AS tech_group
+            {code.missing} AS code_missing,
+            {code.text} AS code_text,
+            {stock_code_sql(code)} AS firm_id,
+            {hs_cell.text} AS hs_text,
+            {hs_code} AS hs_code,
+            {month_cell.text} AS month_text,
+            {period} AS period,
+            {year} AS year,
+            {value.text} AS value_text,
+            {number_sql(sql, value)} AS value,
+            {origin_cell.text} AS origin_text,
+            {origin_cell.missing} AS origin_missing,
+            {origin} AS origin,
+            coalesce({sql.lookup(origin, blocs)}, 'other') AS bloc,
+            {_group_sql(sql, hs, group_of)} AS tech_group
         """
 
     return RecordTable(
@@ -232,22 +256,18 @@ def customs_table(allies: tuple[str, ...], group_of: dict[str, int]) -> RecordTa
     )
 
 
-def _group_case(hs: str, group_of: dict[str, int]) -> str:
+def _group_sql(sql: Dialect, hs: str, group_of: dict[str, int]) -> str:
     """SQL: the chokepoint group of an HS8 code by its longest listed prefix, 0 for none."""
-    branches = []
-    for length in (8, 6, 4):
-        by_group: dict[int, list[str]] = {}
-        for code, group in group_of.items():
-            if len(code) == length:
-                by_group.setdefault(group, []).append(code)
-        for group, codes in sorted(by_group.items()):
-            listed = ", ".join(f"'{c}'" for c in sorted(codes))
-            branches.append(f"WHEN substr({hs}, 1, {length}) IN ({listed}) THEN {int(group)}")
-    return f"CASE {' '.join(branches)} ELSE 0 END" if branches else "0"
+    lookups = [
+        sql.lookup(f"substr({hs}, 1, {length})", {code: int(group) for code, group in sorted(listed.items())})
+        for length in (8, 6, 4)
+        if (listed := {code: group for code, group in group_of.items() if len(code) == length})
+    ]
+    return f"coalesce({', '.join(lookups)}, 0)" if lookups else "0"
 
 
 _CHECKS = (
-    Check("c0", "Stkcd", "code_text IS NULL", "code_text", "missing value in a required column", "fill these cells"),
+    Check("c0", "Stkcd", "code_missing", "code_text", "missing value in a required column", "fill these cells"),
     Check(
         "c1", "Stkcd", "firm_id IS NULL", "code_text", "expected a stock code of up to 6 digits", "correct these cells"
     ),
@@ -262,7 +282,12 @@ _CHECKS = (
         "correct these cells",
     ),
     Check(
-        "c5", "origin", "origin IS NULL", "origin_text", "expected an ISO alpha-2 country code", "correct these cells"
+        "c5",
+        "origin",
+        "origin_missing OR origin IS NULL",
+        "origin_text",
+        "expected an ISO alpha-2 country code",
+        "correct these cells",
     ),
 )
 

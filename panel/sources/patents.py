@@ -32,7 +32,16 @@ import pandas as pd
 from data_schemas.raw import patent_firm_year as patent_firm_year_schema
 from data_schemas.raw import semiconductor_share as semiconductor_share_schema
 from panel.engines import Aggregation, Engine, get_engine
-from panel.engines.records import Check, Column, Dialect, Output, RecordTable, SourceColumn
+from panel.engines.records import (
+    Check,
+    Column,
+    Dialect,
+    Output,
+    RecordTable,
+    SourceColumn,
+    stock_code_sql,
+    stock_codes,
+)
 from panel.sources.formats import OPTIONAL_FIELDS, PATENT_RECORDS
 from panel.sources.validate import validate_table
 
@@ -104,7 +113,7 @@ def aggregate_patent_records(
     share = result.outputs["share"]
     share = pd.DataFrame(
         {
-            "firm_id": share["firm_id"].astype(str),
+            "firm_id": stock_codes(share["firm_id"]),
             "n_records_pre": share["n_pre"].astype("int64"),
             "semiconductor_patent_share": np.where(
                 share["n_pre"] > 0, share["n_semiconductor"] / share["n_pre"].where(share["n_pre"] > 0), np.nan
@@ -125,7 +134,11 @@ def _firm_year(applied: pd.DataFrame, granted: pd.DataFrame) -> pd.DataFrame:
         (applied, "application_year", "apply", "n_applied"),
         (granted, "grant_year", "grant", "n_granted"),
     ):
-        counts = frame.assign(column=frame["patent_type"] + f"_{event}", year=frame[year].astype("int64"))
+        counts = frame.assign(
+            firm_id=stock_codes(frame["firm_id"]),
+            column=frame["patent_type"] + f"_{event}",
+            year=frame[year].astype("int64"),
+        )
         wide.append(counts.pivot_table(index=["firm_id", "year"], columns="column", values=n, aggfunc="sum"))
     out = pd.concat(wide, axis=1).reindex(columns=_COUNT_COLUMNS).fillna(0.0).astype("float64")
     out = out.sort_index().reset_index()
@@ -133,49 +146,54 @@ def _firm_year(applied: pd.DataFrame, granted: pd.DataFrame) -> pd.DataFrame:
     return out.astype({"firm_id": str})
 
 
-def _typed_sql(sql: Dialect, found: dict[str, SourceColumn | None]) -> str:
-    """The typed columns of a patent record (raw texts kept for messages)."""
+def _typed_sql(sql: Dialect, cells: dict[str, SourceColumn | None]) -> str:
+    """The typed columns of a patent record, whether each cell is missing, and the raw texts for messages."""
 
     def text(name: str) -> str:
-        column = found[name]
+        column = cells[name]
         return "CAST(NULL AS STRING)" if column is None else column.text
 
+    def missing(name: str) -> str:
+        column = cells[name]
+        return "TRUE" if column is None else column.missing
+
     def date(name: str) -> str:
-        column = found[name]
+        column = cells[name]
         if column is not None and column.kind == "date":
             return f"CAST({column.sql} AS DATE)"
         return sql.to_date(text(name))
 
-    code, kind = text("firm_id"), text("patent_type")
-    kinds = " ".join(
-        f"WHEN lower({kind}) IN ({', '.join(repr(v) for v in names)}) THEN '{short}'"
-        for short, names in _PATENT_TYPES.items()
-    )
-    ipc = f"upper(replace(coalesce({text('ipc')}, ''), ' ', ''))"
-    semiconductor = " OR ".join(f"substr({ipc}, 1, {len(p)}) = '{p}'" for p in SEMICONDUCTOR_IPC_PREFIXES)
+    code = cells["firm_id"]
+    assert code is not None  # a required column
+    kinds = {name.lower(): short for short, names in _PATENT_TYPES.items() for name in names}
+    prefixes = "|".join(SEMICONDUCTOR_IPC_PREFIXES)
+    ipc = f"upper(replace({text('ipc')}, ' ', ''))"
     return f"""
         {text("patent_id")} AS patent_id,
-        {code} AS code_text,
-        CASE WHEN {sql.full_match(code, "[0-9]{1,6}([.]0+)?")}
-             THEN lpad(regexp_extract({code}, '^[0-9]+', 0), 6, '0') END AS firm_id,
+        {missing("patent_id")} AS patent_missing,
+        {code.missing} AS code_missing,
+        {code.text} AS code_text,
+        {stock_code_sql(code)} AS firm_id,
+        {missing("application_date")} AS application_missing,
         {text("application_date")} AS application_text,
         year({date("application_date")}) AS application_year,
+        {missing("grant_date")} AS grant_missing,
         {text("grant_date")} AS grant_text,
         year({date("grant_date")}) AS grant_year,
-        {kind} AS type_text,
-        CASE {kinds} END AS patent_type,
-        ({semiconductor}) AS semiconductor
+        {text("patent_type")} AS type_text,
+        {sql.lookup(f"lower({text('patent_type')})", kinds)} AS patent_type,
+        coalesce(regexp_extract({ipc}, '^({prefixes})', 1) <> '', FALSE) AS semiconductor
     """
 
 
 _DATE_PROBLEM = "expected a date (YYYY-MM-DD or YYYY/MM/DD)"
 _CHECKS = (
-    ("patent_id", "patent_id IS NULL", "patent_id", "missing value in a required column", "fill these cells"),
-    ("firm_id", "code_text IS NULL", "code_text", "missing value in a required column", "fill these cells"),
+    ("patent_id", "patent_missing", "patent_id", "missing value in a required column", "fill these cells"),
+    ("firm_id", "code_missing", "code_text", "missing value in a required column", "fill these cells"),
     ("firm_id", "firm_id IS NULL", "code_text", "expected a stock code of up to 6 digits", "correct these cells"),
     (
         "application_date",
-        "application_text IS NULL",
+        "application_missing",
         "application_text",
         "missing value in a required column",
         "fill these cells",
@@ -183,7 +201,7 @@ _CHECKS = (
     ("application_date", "application_year IS NULL", "application_text", _DATE_PROBLEM, "correct these cells"),
     (
         "grant_date",
-        "grant_text IS NOT NULL AND grant_year IS NULL",
+        "NOT grant_missing AND grant_year IS NULL",
         "grant_text",
         _DATE_PROBLEM,
         "correct these cells or leave them empty",
@@ -209,18 +227,19 @@ PATENT_TABLE = RecordTable(
         for i, (name, cond, shown, problem, fix) in enumerate(_CHECKS)
     ),
     outputs={
-        "applied": Output(keys=("firm_id", "application_year", "patent_type"), measures={"n_applied": "count(*)"}),
-        "granted": Output(keys=("firm_id", "grant_year", "patent_type"), measures={"n_granted": "count(*)"}),
+        "applied": Output(keys=("firm_id", "application_year", "patent_type"), measures={"n_applied": "sum(_records)"}),
+        "granted": Output(keys=("firm_id", "grant_year", "patent_type"), measures={"n_granted": "sum(_records)"}),
         "share": Output(
             keys=("firm_id",),
             measures={
-                "n_pre": "sum(CASE WHEN application_year < {cutoff_year} THEN 1 ELSE 0 END)",
+                "n_pre": "sum(CASE WHEN application_year < {cutoff_year} THEN _records ELSE 0 END)",
                 "n_semiconductor": (
-                    "sum(CASE WHEN application_year < {cutoff_year} AND semiconductor THEN 1 ELSE 0 END)"
+                    "sum(CASE WHEN application_year < {cutoff_year} AND semiconductor THEN _records ELSE 0 END)"
                 ),
             },
         ),
     },
     record_columns=("firm_id", "patent_id", "patent_type", "application_year", "grant_year", "semiconductor"),
     distinct_records=True,
+    cell_keys=("firm_id", "patent_type", "application_year", "grant_year", "semiconductor"),
 )
