@@ -211,3 +211,19 @@ def test_cli_predictors(tmp_path):
     assert refused.exit_code == 2
     assert refused.output == ("Error: predictors apply to the synthetic control (sc), not to sdid; "
                               "use --estimator sc or drop the predictors\n")
+
+
+def test_cli_reads_empty_covariate_cells_as_missing(tmp_path):
+    """Covariates exist for 1980-1988 only: the empty cells elsewhere are missing values, not bad numbers."""
+    import json
+
+    path = tmp_path / "prop99.csv"
+    prop99_panel().to_csv(path, index=False)
+    out = CliRunner().invoke(main, ["synth", str(path), "--unit", "State", "--time", "Year", "--y", "PacksPerCapita",
+                                    "--treated", "California", "--start", "1989", "--predictor", "retprice:1980-1988",
+                                    "--predictor", "PacksPerCapita:1988", "--format", "json"])
+    assert out.exit_code == 0, out.output
+    design = synthetic_design(prop99_panel(), unit="State", time="Year", outcome="PacksPerCapita",
+                              treated=["California"], start=1989,
+                              predictors=[parse_predictor("retprice:1980-1988"), parse_predictor("PacksPerCapita:1988")])
+    assert json.loads(out.output)["unit_weights"] == pytest.approx(fit_synthetic(design, "sc").unit_weights, abs=1e-12)
