@@ -42,6 +42,8 @@ import numpy as np
 
 OUT = Path(__file__).parent / "out" / "coverage.jsonl"
 ROA_MODELS = ("roa_inv_post_exposed", "roa_inv_post_exposed_indyear", "roa_inv_post_exposed_pooled")
+#: an SE this many times its median over the seeds is named in the summary (it dominates the mean SE)
+WILD_SE = 100
 #: study -> the entries (models and staggered designs) whose estimates are checked
 CHECKED = {
     "returns_to_innovation": ROA_MODELS,
@@ -120,7 +122,7 @@ def summary(path: Path) -> None:
     by_parameter: dict[str, list[dict]] = {}
     for record in records:
         for row in record["rows"]:
-            by_parameter.setdefault(row["parameter"], []).append(row)
+            by_parameter.setdefault(row["parameter"], []).append({**row, "seed": record["seed"]})
     for name, rows in by_parameter.items():
         estimate = np.array([r["estimate"] for r in rows])
         se = np.array([r["se"] for r in rows])
@@ -130,6 +132,10 @@ def summary(path: Path) -> None:
         sd = estimate.std(ddof=1) if len(rows) > 1 else float("nan")
         print(f"{name:<58}{planted.mean():>10.4f}{(estimate - planted).mean():>11.5f}{sd:>10.5f}{se.mean():>10.5f}"
               f"{sd / se.mean():>7.2f}{covered.mean():>7.1%}")
+        wild = [(r["seed"], r["se"]) for r in rows if r["se"] > WILD_SE * np.median(se)]
+        if wild:
+            print(f"  {name}: SE above {WILD_SE}x its median ({np.median(se):.5f}) at seed(s) "
+                  + ", ".join(f"{seed} ({value:.4g})" for seed, value in wild))
 
 
 def main() -> None:
