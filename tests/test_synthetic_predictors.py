@@ -229,3 +229,13 @@ def test_cli_reads_empty_covariate_cells_as_missing(tmp_path):
                               treated=["California"], start=1989,
                               predictors=[parse_predictor("retprice:1980-1988"), parse_predictor("PacksPerCapita:1988")])
     assert json.loads(out.output)["unit_weights"] == pytest.approx(fit_synthetic(design, "sc").unit_weights, abs=1e-12)
+
+
+@pytest.mark.slow
+def test_prop99_placebo_in_space_ranks_california_first(prop99_fit):
+    """ADH (2010, sec. 4.2): California's post/pre ratio is the largest of the 39 states, p = 1/39."""
+    design, result = prop99_fit
+    placebo = placebo_in_space(design, result)
+    assert placebo.p_value == pytest.approx(1 / 39)
+    assert placebo.treated_ratio == pytest.approx(11.3597, abs=1e-3)
+    assert max(placebo.ratios.values()) < placebo.treated_ratio
