@@ -7,7 +7,7 @@ Rendering only: every number comes from a :class:`models.dossier.CaseDossier`, a
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
 
@@ -17,6 +17,7 @@ from models.dossier import MULTIPLE_VARIABLES, CaseDossier
 from models.synthetic import PlaceboInSpace, SyntheticResult
 from report.escape import latex
 from report.figures import COLOURS, pyplot, save
+from report.page.content import Figure
 from report.table import Table, TextRow
 
 #: Axis titles of the dossier panels.
@@ -194,6 +195,17 @@ def write_case_study(study: CaseStudy, folder: str | Path, *, note: str = "") ->
 
 
 SIMULATED_NOTE = "Simulated demo data (not real firms)."
+#: what a dossier figure shows, under its caption
+DOSSIER_NOTE = "Time lines against the industry P10-P90 band and median, events marked."
+#: the page of the built-in case studies
+TITLE = "Case studies: leading firms beside the panel"
+DESCRIPTION = (
+    "Nested analysis: firms ranked as typical, deviant, extreme and influential cases of the panel model of ROA on "
+    "invention applications; dossiers of the Leaderdrive-like firm and of the Huawei suppliers (time lines against "
+    "their industries, events, and the facts a case study states, each with its formula and source rows); and "
+    "synthetic control and synthetic difference-in-differences counterfactuals for the single-firm case, with "
+    "placebos in space and time."
+)
 
 
 def selection_table(selection: CaseSelection, *, simulated: bool = False) -> Table:
@@ -214,7 +226,7 @@ def selection_table(selection: CaseSelection, *, simulated: bool = False) -> Tab
          "the firm is left out, in standard errors (DFBETA by cluster)."),
         *((SIMULATED_NOTE,) if simulated else ()),
     )
-    return Table(title="Case selection from the panel model", column_groups=(("", 5),), panels=(), indicators=rows,
+    return Table(title="Case selection from the panel model", column_groups=(("", 5),), panels=(), body=rows,
                  notes=notes, label="case_selection", column_titles=("Name", "Industry", "Exposed", "Statistic", "Measure"),
                  numbered=False, stub="Type, rank: firm")
 
@@ -222,7 +234,7 @@ def selection_table(selection: CaseSelection, *, simulated: bool = False) -> Tab
 def facts_table(dossier: CaseDossier, *, simulated: bool = False) -> Table:
     """The facts of one dossier: value, formula and source rows."""
     rows = tuple(TextRow(f.claim, (_fact_value(f.value, f.unit), f.formula, f.rows)) for f in dossier.facts)
-    return Table(title=f"Facts: {dossier.label}", column_groups=(("", 3),), panels=(), indicators=rows,
+    return Table(title=f"Facts: {dossier.label}", column_groups=(("", 3),), panels=(), body=rows,
                  notes=(f"Computed from the panel rows named; {dossier.n_peers} industry peers behind the dossier bands.",
                         *((SIMULATED_NOTE,) if simulated else ())),
                  label=f"facts_{dossier.label}", column_titles=("Value", "Formula", "Rows"), numbered=False,
@@ -263,7 +275,7 @@ def counterfactuals_table(studies: Sequence[CaseStudy], *, simulated: bool = Fal
         *((SIMULATED_NOTE,) if simulated else ()),
     )
     return Table(title="Synthetic control and synthetic DiD for the cases", column_groups=(("", 7),), panels=(),
-                 indicators=rows, notes=notes, label=label,
+                 body=rows, notes=notes, label=label,
                  column_titles=("Effect", "SE", "Pre RMSPE", "Donors", "Placebo p", "In time", "Leave-one-out"),
                  numbered=False,
                  stub="Case: outcome, method")
@@ -279,13 +291,27 @@ def case_studies_tables(result: CaseStudies, *, simulated: bool = False) -> dict
     return tables
 
 
-def case_studies_figures(result: CaseStudies, *, simulated: bool = False) -> dict[str, Callable[[Path], list[Path]]]:
-    """Every figure of the built-in case-study run: a dossier per case, a synthetic figure per counterfactual."""
+def case_studies_figures(result: CaseStudies, *, simulated: bool = False) -> dict[str, Figure]:
+    """Every figure of the built-in case-study run, captioned: a dossier per case, a synthetic figure per counterfactual."""
     note = SIMULATED_NOTE if simulated else ""
-    figures: dict[str, Callable[[Path], list[Path]]] = {}
+    figures: dict[str, Figure] = {}
     for study in result.studies:
-        figures[f"dossier_{study.dossier.label}"] = partial(dossier_figure, study.dossier, note=note)
+        figures[f"dossier_{study.dossier.label}"] = Figure(
+            partial(dossier_figure, study.dossier, note=note), dossier_caption(study.dossier),
+            " ".join(n for n in (DOSSIER_NOTE, note) if n))
         for fit in study.counterfactuals:
             name = f"synth_{study.dossier.label}_{fit.result.outcome}_{fit.result.method}"
-            figures[name] = partial(synthetic_figure, fit.result, fit.placebo, note=note)
+            figures[name] = Figure(partial(synthetic_figure, fit.result, fit.placebo, note=note),
+                                   synthetic_caption(study.dossier.label, fit.result), note)
     return figures
+
+
+def dossier_caption(dossier: CaseDossier) -> str:
+    """E.g. "Dossier of leaderdrive_like (000013)"; a group of more than three firms is counted, not listed."""
+    firms = ", ".join(dossier.firms) if len(dossier.firms) <= 3 else f"{len(dossier.firms)} firms"
+    return f"Dossier of {dossier.label} ({firms})"
+
+
+def synthetic_caption(case: str, result: SyntheticResult) -> str:
+    """E.g. "leaderdrive_like: invention_apply, SC counterfactual"."""
+    return f"{case}: {result.outcome}, {result.method.upper()} counterfactual"

@@ -3,12 +3,16 @@
 The same text cells as every other format (:mod:`report.grid`): the caption
 as a bold paragraph, one Word table with the grouped header (merged cells)
 in Word's "Light Shading" style (rules above and below the header and at the
-bottom, as in a booktabs table), then the notes in a smaller font.
+bottom, as in a booktabs table), then the notes in a smaller font.  The same
+table always gives the same bytes: the document's dates and the archive's file
+times are fixed, so runs and rebuilds can be compared file by file.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import zipfile
 
 from report.grid import Grid, to_grid
 from report.style import Style
@@ -16,6 +20,8 @@ from report.table import Table
 
 #: a built-in table style of Word's default template with rules above and below the header and at the bottom
 TABLE_STYLE = "Light Shading"
+#: the creation and modification date every document states, and the time of every file in its archive
+FIXED_TIME = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
 def _set(cell, text: str, *, bold: bool = False, italic: bool = False, align: str = "center") -> None:
@@ -59,8 +65,20 @@ def grid_document(grid: Grid) -> bytes:
     for note in grid.notes:
         paragraph = document.add_paragraph()
         paragraph.add_run(note).font.size = Pt(8)
+    document.core_properties.created = document.core_properties.modified = FIXED_TIME
     out = io.BytesIO()
     document.save(out)
+    return _with_fixed_times(out.getvalue())
+
+
+def _with_fixed_times(archive: bytes) -> bytes:
+    """The ``.docx`` archive with every file's time set to :data:`FIXED_TIME` (python-docx stamps the current time)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(archive)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=FIXED_TIME.timetuple()[:6])
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(fixed, source.read(info.filename))
     return out.getvalue()
 
 

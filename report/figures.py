@@ -15,6 +15,8 @@ import pandas as pd
 from data_schemas.errors import InputError
 
 DPI = 150
+#: margin around the drawn area of a saved figure, inches
+PAD_INCHES = 0.1
 POINT_COLUMNS = ("estimate", "lower", "upper")
 #: colour-blind-safe colours for overlaid series
 COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
@@ -31,12 +33,18 @@ def pyplot():
 
 
 def save(figure, stem: str | Path) -> list[Path]:
-    """Save ``figure`` as ``<stem>.pdf`` and ``<stem>.png``, close it, return both paths."""
+    """Save ``figure`` as ``<stem>.pdf`` and ``<stem>.png``, close it, return both paths.
+
+    Both files are cropped to the one bounding box of everything drawn (plus
+    :data:`PAD_INCHES`), measured once: ``bbox_inches="tight"`` would lay out
+    the figure again for each file.
+    """
     stem = Path(stem)
     stem.parent.mkdir(parents=True, exist_ok=True)
     paths = [stem.with_name(stem.name + ".pdf"), stem.with_name(stem.name + ".png")]
+    box = figure.get_tightbbox(figure.canvas.get_renderer()).padded(PAD_INCHES)
     for path in paths:
-        figure.savefig(path, dpi=DPI, bbox_inches="tight", metadata={"CreationDate": None} if path.suffix == ".pdf" else None)
+        figure.savefig(path, dpi=DPI, bbox_inches=box, metadata={"CreationDate": None} if path.suffix == ".pdf" else None)
     pyplot().close(figure)
     return paths
 

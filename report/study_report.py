@@ -16,7 +16,15 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
-from report.case_study import counterfactuals_table, dossier_figure, facts_table, synthetic_figure
+from report.case_study import (
+    DOSSIER_NOTE,
+    counterfactuals_table,
+    dossier_caption,
+    dossier_figure,
+    facts_table,
+    synthetic_caption,
+    synthetic_figure,
+)
 from report.figures import event_study_plot, marginal_return_plot, permutation_histogram
 from report.page.content import Figure
 from report.regression import Labels, regression_table
@@ -227,15 +235,12 @@ def _case_figures(results, simulated: bool) -> dict[str, Figure]:
     note = SIMULATED_NOTE if simulated else ""
     figures = {}
     for name, case in results.cases.items():
-        firms = ", ".join(case.dossier.firms)
         figures[f"{results.study.name}_dossier_{name}"] = Figure(
-            partial(dossier_figure, case.dossier, note=note), f"Dossier of {name} ({firms})",
-            " ".join(n for n in ("Time lines against the industry P10-P90 band and median, events marked.", note) if n))
+            partial(dossier_figure, case.dossier, note=note), dossier_caption(case.dossier),
+            " ".join(n for n in (DOSSIER_NOTE, note) if n))
         for fit in case.counterfactuals:
-            outcome, method = fit.result.outcome, fit.result.method
-            figures[f"{results.study.name}_synth_{name}_{outcome}_{method}"] = Figure(
-                partial(synthetic_figure, fit.result, fit.placebo, note=note),
-                f"{name}: {outcome}, {method.upper()} counterfactual", note)
+            figures[f"{results.study.name}_synth_{name}_{fit.result.outcome}_{fit.result.method}"] = Figure(
+                partial(synthetic_figure, fit.result, fit.placebo, note=note), synthetic_caption(name, fit.result), note)
     return figures
 
 

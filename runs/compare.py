@@ -6,6 +6,8 @@ with several runs pairs its runs in name order), and within a pair
 
 - ``results.json`` is compared value by value (floats exactly, ``NaN`` equal to ``NaN``);
 - every CSV table is compared cell by cell;
+- every Word table (``.docx``, a zip archive) is compared member by member on
+  the unzipped contents, so the archive's own timestamps do not count;
 - every other table file (LaTeX, Markdown, HTML) is compared as text.
 
 The manifest is not compared (it holds times, paths and versions).  Run it as
@@ -26,6 +28,7 @@ import csv
 import json
 import math
 import sys
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +41,8 @@ class Comparison:
     values: int = 0
     cells: int = 0
     files: int = 0
+    documents: int = 0
+    members: int = 0
     differences: list[str] = field(default_factory=list)
 
     @property
@@ -47,7 +52,8 @@ class Comparison:
 
     def summary(self) -> str:
         """One line: how much was compared and how many differences there are."""
-        return (f"{self.values} results.json values, {self.cells} table cells, {self.files} table files compared: "
+        return (f"{self.values} results.json values, {self.cells} table cells, {self.files} table files compared "
+                f"({self.documents} .docx files by their {self.members} unzipped members, zip metadata ignored): "
                 f"{len(self.differences)} differences")
 
 
@@ -89,6 +95,9 @@ def _compare_bundles(a: Path, b: Path, comparison: Comparison) -> None:
         comparison.files += 1
         if name.suffix == ".csv":
             comparison.cells += _compare_csv(tables_a[name], tables_b[name], where, comparison.differences)
+        elif name.suffix == ".docx":
+            comparison.documents += 1
+            comparison.members += _compare_docx(tables_a[name], tables_b[name], where, comparison.differences)
         elif tables_a[name].read_bytes() != tables_b[name].read_bytes():
             comparison.differences.append(f"{where}: text differs")
 
@@ -107,6 +116,30 @@ def _compare_csv(a: Path, b: Path, where: str, differences: list[str]) -> int:
             if cell_a != cell_b:
                 differences.append(f"{where}: row {i}, column {j}: {cell_a!r} != {cell_b!r}")
     return cells
+
+
+def _compare_docx(a: Path, b: Path, where: str, differences: list[str]) -> int:
+    """Compare two Word files by the names and unzipped bytes of their members; return the members compared."""
+    members_a, members_b = _zip_members(a), _zip_members(b)
+    for members, root in ((members_a, "first"), (members_b, "second")):
+        if members is None:
+            differences.append(f"{where}: the {root} root's file is not a readable .docx (zip) file")
+    if members_a is None or members_b is None:
+        return 0
+    for name in sorted(set(members_a) ^ set(members_b)):
+        differences.append(f"{where}: member {name} only in the {'first' if name in members_a else 'second'} root")
+    shared = [name for name in members_a if name in members_b]
+    differences += [f"{where}: member {name} differs" for name in shared if members_a[name] != members_b[name]]
+    return len(shared)
+
+
+def _zip_members(path: Path) -> dict[str, bytes] | None:
+    """The unzipped contents of each member of a zip archive, None if it is not one."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return {name: archive.read(name) for name in archive.namelist()}
+    except zipfile.BadZipFile:
+        return None
 
 
 def _count_values(value: Any) -> int:

@@ -193,10 +193,10 @@ class CaseStudies:
         return estimate_case_studies(panel.data, cases)
 
     def render(self, results: Any, *, simulated: bool) -> Rendered:
-        from report.case_study import case_studies_figures, case_studies_tables
+        from report.case_study import DESCRIPTION, TITLE, case_studies_figures, case_studies_tables
 
         return Rendered(case_studies_tables(results, simulated=simulated),
-                        case_studies_figures(results, simulated=simulated))
+                        case_studies_figures(results, simulated=simulated), title=TITLE, description=DESCRIPTION)
 
     def manifest(self, loaded: Any, results: Any, choice: Any, files: list[dict[str, Any]]) -> dict[str, Any]:
         panel, cases = loaded

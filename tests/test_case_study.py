@@ -103,8 +103,8 @@ def test_builtin_cases_and_tables(small_demo, small_panel, truth):
     assert result.selection.of_type("deviant")[0].firm == stats.rms_residual.idxmax()
     tables = case_studies_tables(result, simulated=True)
     assert sorted(tables) == ["case_selection", "facts_huawei_suppliers", "facts_leaderdrive_like"]
-    assert len(tables["case_selection"].indicators) == 20
-    assert tables["facts_leaderdrive_like"].indicators[0].cells[0] == "6.0 %"
+    assert len(tables["case_selection"].body) == 20
+    assert tables["facts_leaderdrive_like"].body[0].cells[0] == "6.0 %"
     assert tables["case_selection"].notes[-1] == "Simulated demo data (not real firms)."
 
 

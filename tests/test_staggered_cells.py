@@ -10,8 +10,7 @@ import pandas as pd
 import pytest
 
 from data_schemas.errors import InputError
-from models.staggered import callaway_santanna
-from models.staggered._library import CONTROL_NAMES, is_balanced
+from models.staggered import callaway_santanna, diff_diff_adapter
 from models.staggered.cs_cells import CellsUnavailable, group_time_cells
 from models.staggered.data import prepare
 
@@ -31,15 +30,8 @@ def unbalanced(mpdta) -> pd.DataFrame:
 
 
 def _diff_diff_cells(panel, control: str, method: str) -> dict:
-    from diff_diff import CallawaySantAnna
-
-    model = CallawaySantAnna(control_group=CONTROL_NAMES[control], estimation_method=method,
-                             allow_unbalanced_panel=not is_balanced(panel))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        fitted = model.fit(panel.frame, outcome="lemp", unit="unit", time="time", first_treat="cohort",
-                           covariates=list(panel.covariates) or None)
-    return {cell: value for cell, value in fitted.group_time_effects.items() if np.isfinite(value["effect"])}
+    fitted = diff_diff_adapter.callaway_santanna(panel, control=control, method=method, bootstrap=0, seed=None)
+    return {cell: value for cell, value in fitted.group_time.items() if np.isfinite(value.estimate)}
 
 
 CONFIGURATIONS = [
@@ -61,8 +53,8 @@ def test_cells_and_standard_errors_equal_diff_diff(mpdta, unbalanced, sample, co
     assert sorted(ours.estimates) == sorted(theirs)
     assert len(theirs) == 12
     for cell, value in theirs.items():
-        assert ours.estimates[cell] == pytest.approx(value["effect"], abs=1e-10, rel=0), cell
-        assert ours.std_error(ours.influence[cell]) == pytest.approx(value["se"], abs=1e-10, rel=0), cell
+        assert ours.estimates[cell] == pytest.approx(value.estimate, abs=1e-10, rel=0), cell
+        assert ours.std_error(ours.influence[cell]) == pytest.approx(value.std_error, abs=1e-10, rel=0), cell
 
 
 def test_influence_functions_sum_to_zero(mpdta):

@@ -100,14 +100,17 @@ def test_a_case_gets_its_facts_and_counterfactual_tables_and_figures(cased):
     tables = study_tables(cased, simulated=True)
     assert list(tables) == ["t_facts_leader", "t_synth_leader"]
     facts = tables["t_facts_leader"]
-    assert facts.label == "t_facts_leader" and facts.body == () and len(facts.indicators) == len(
+    assert facts.label == "t_facts_leader" and facts.indicators == () and len(facts.body) == len(
         cased.cases["leader"].dossier.facts)
     synth = tables["t_synth_leader"]
     fit = cased.cases["leader"].counterfactuals[0]
-    assert synth.indicators[0].label == "leader: invention_apply, SC"
-    assert synth.indicators[0].cells[0] == f"{fit.result.estimate:.3f}"
+    assert synth.body[0].label == "leader: invention_apply, SC"
+    assert synth.body[0].cells[0] == f"{fit.result.estimate:.3f}"
     assert "in the case's industries (their sections, or all firms" in synth.notes[0]
-    assert list(study_figures(cased)) == ["t_dossier_leader", "t_synth_leader_invention_apply_sc"]
+    figures = study_figures(cased)
+    assert [(name, f.title) for name, f in figures.items()] == [
+        ("t_dossier_leader", f"Dossier of leader ({cased.cases['leader'].dossier.firms[0]})"),
+        ("t_synth_leader_invention_apply_sc", "leader: invention_apply, SC counterfactual")]
 
 
 def test_studies_without_cases_keep_their_json_form(small_panel):

@@ -125,7 +125,7 @@ def test_missing_treated_outcome_and_duplicates():
     assert "outcome missing for the treated unit in 1 period(s): u0 2004" in caught.value.message
     with pytest.raises(InputError) as caught:
         _design(pd.concat([data, data.iloc[[3]]]))
-    assert caught.value.message.startswith("data: duplicate unit-year pairs (rows 3, 3)")
+    assert caught.value.message == "data: duplicate unit-year pairs (u0 2003); keep one row per unit and period"
 
 
 def test_cli_json_prints_the_summary():
@@ -149,6 +149,29 @@ def test_cli_error_is_one_line(tmp_path):
 
 
 
+@pytest.mark.parametrize(
+    ("lines", "message"),
+    [
+        (["a,2002,x"], "column 'y': expected a number, got 'x' (row 4); correct these cells or leave them empty"),
+        (["a,2002,3", "c,2001,2"], "duplicate unit-year pairs (rows 11, 13); keep one row per unit and period"),
+        (["a,2002,inf"], "column 'y': expected a finite number, got 'inf' (row 4); correct these cells or leave them "
+                         "empty (an infinite amount is never a value)"),
+        (["a,2002,"], "column 'y': outcome missing for the treated unit in 1 period(s): a 2002; fill those periods or "
+                      "shorten the window"),
+    ],
+)
+def test_cli_names_bad_rows_by_file_line(tmp_path, lines, message):
+    """Line 1 is the header, so the third data row is line 4."""
+    body = ["unit,year,y", "a,2000,1", "a,2001,2", lines[0], "a,2003,4", "b,2000,1", "b,2001,1", "b,2002,1",
+            "b,2003,1", "c,2000,1", "c,2001,2", "c,2002,2", *lines[1:], "c,2003,2"]
+    path = tmp_path / "bad.csv"
+    path.write_text("\n".join(body) + "\n")
+    out = CliRunner().invoke(main, ["synth", str(path), "--unit", "unit", "--time", "year", "--y", "y",
+                                    "--treated", "a", "--start", "2003", "--se", "none"])
+    assert out.exit_code == 2
+    assert out.output == f"Error: {path}: {message}\n"
+
+
 def test_ratios_and_rank_with_exact_fits():
     from models.synthetic.inference import rank_p_value, rmspe_ratios
 
@@ -162,5 +185,5 @@ def test_an_infinite_outcome_is_refused():
                          "y": [1.0, 2.0, np.inf, 4.0, 5.0] + [1.0] * 10})
     with pytest.raises(InputError) as caught:
         synthetic_design(data, unit="unit", time="year", outcome="y", treated=["a"], start=2003, source="data")
-    assert caught.value.message == ("data: column 'y': infinite value (row 2); "
+    assert caught.value.message == ("data: column 'y': infinite value (a 2002); "
                                     "replace infinite values by numbers or leave them missing")

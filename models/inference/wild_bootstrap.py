@@ -17,9 +17,12 @@ draws are computed at once from cluster sums:
 * the CRV1 variance uses the same factor as :func:`models.fit`, so the
   original t statistic is the one in the :class:`models.Result`.
 
-The p-value is the share of draws with :math:`|t^*| \ge |t|` (symmetric);
-the confidence set collects the b not rejected, found by bisection on the same
-draws (test inversion, as boottest).  With G clusters Rademacher weights have
+Since :math:`c` and :math:`a` are linear in b, each draw's numerator and sum
+of squared scores are a line and a parabola in b: their coefficients are
+computed once, and the t statistics of the draws under any b cost one pass
+over the draws.  The p-value is the share of draws with :math:`|t^*| \ge |t|`
+(symmetric); the confidence set collects the b not rejected, found by
+bisection on the same draws (test inversion, as boottest).  With G clusters Rademacher weights have
 only :math:`2^G` distinct draws; when ``draws`` is at least that, every sign
 vector is enumerated once instead (exact p-value).
 """
@@ -192,15 +195,11 @@ def wild_cluster_bootstrap(
     tstat = (estimate - null) / np.sqrt(factor * score @ score)
 
     weight_draws = _weights(weights, draws, n_clusters, seed)
+    numerator, score_moments = _draw_moments(weight_draws, c0, cx, a0, ax, q)
 
     def t_draws(b: float) -> np.ndarray:
-        c, a = c0 - b * cx, a0 - b * ax
-        out = np.empty(len(weight_draws))
-        for start in range(0, len(weight_draws), CHUNK):
-            w = weight_draws[start:start + CHUNK]
-            scores = w * c - (w @ a) @ q.T
-            out[start:start + CHUNK] = (w @ c) / np.sqrt(factor * np.einsum("ij,ij->i", scores, scores))
-        return out
+        squares = score_moments[0] - 2 * b * score_moments[1] + b * b * score_moments[2]
+        return (numerator[0] - b * numerator[1]) / np.sqrt(factor * squares)
 
     def pvalue(b: float) -> float:
         t_original = (estimate - b) / np.sqrt(factor * score @ score)
@@ -212,6 +211,29 @@ def wild_cluster_bootstrap(
     upper = _boundary(pvalue, estimate, estimate + 2 * se, alpha)
     return WildBootstrapResult(term, estimate, float(tstat), float(null), pvalue(null), (lower, upper), level,
                                len(weight_draws), weights, n_clusters, seed)
+
+
+def _draw_moments(weight_draws: np.ndarray, c0: np.ndarray, cx: np.ndarray, a0: np.ndarray, ax: np.ndarray,
+                  q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    r"""Per draw, what its t statistic under any null b is made of, computed once for all b.
+
+    A draw's numerator is :math:`N_0 - bN_x` and its cluster scores are
+    :math:`S_0 - bS_x` (both linear in b), so its sum of squared scores is
+    :math:`S_0'S_0 - 2b\,S_0'S_x + b^2 S_x'S_x`. Returns the numerators
+    (2, draws) and the three score moments (3, draws).
+    """
+    numerator = np.empty((2, len(weight_draws)))
+    moments = np.empty((3, len(weight_draws)))
+    for start in range(0, len(weight_draws), CHUNK):
+        w = weight_draws[start:start + CHUNK]
+        rows = slice(start, start + len(w))
+        s0 = w * c0 - (w @ a0) @ q.T
+        sx = w * cx - (w @ ax) @ q.T
+        numerator[:, rows] = (w @ np.column_stack([c0, cx])).T
+        moments[0, rows] = np.einsum("ij,ij->i", s0, s0)
+        moments[1, rows] = np.einsum("ij,ij->i", s0, sx)
+        moments[2, rows] = np.einsum("ij,ij->i", sx, sx)
+    return numerator, moments
 
 
 def _weights(kind: str, draws: int, n_clusters: int, seed: int) -> np.ndarray:

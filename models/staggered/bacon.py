@@ -1,4 +1,4 @@
-"""Goodman-Bacon decomposition of the static TWFE estimate (through ``diff_diff``)."""
+"""Goodman-Bacon decomposition of the static TWFE estimate (through the ``diff_diff`` adapter)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from models.staggered._library import quietly
+from models.staggered import diff_diff_adapter
 from models.staggered.data import prepare
 
 
@@ -38,18 +38,5 @@ def bacon_decomposition(
 ) -> BaconResult:
     """Decompose the TWFE coefficient of treated × post into its 2x2 comparisons (balanced panels)."""
     panel = prepare(data, outcome, unit=unit, time=time, cohort=cohort, file=file)
-    from diff_diff import BaconDecomposition
-
-    fitted = quietly(lambda: BaconDecomposition().fit(panel.frame, outcome=outcome, unit="unit", time="time",
-                                                      first_treat="cohort"))
-    table = fitted.to_dataframe()
-    comparisons = pd.DataFrame(
-        {
-            "treated": table["treated_group"].astype(str),
-            "control": table["control_group"].astype(str).replace({"never_treated": "never"}),
-            "kind": table["comparison_type"].astype(str),
-            "estimate": table["estimate"].astype(float),
-            "weight": table["weight"].astype(float),
-        }
-    )
-    return BaconResult(float(fitted.twfe_estimate), comparisons)
+    fitted = diff_diff_adapter.bacon_decomposition(panel)
+    return BaconResult(fitted.twfe_estimate, fitted.comparisons)

@@ -1,4 +1,4 @@
-"""Callaway–Sant'Anna group-time ATTs and their aggregations (through ``diff_diff``).
+"""Callaway–Sant'Anna group-time ATTs and their aggregations (through the ``diff_diff`` adapter).
 
 ``diff_diff.CallawaySantAnna`` follows R's ``did::att_gt``/``aggte``: each
 ATT(g, t) compares cohort g with the never-treated (or not-yet-treated) units
@@ -18,15 +18,9 @@ import numpy as np
 import pandas as pd
 
 from data_schemas.errors import InputError, check_choice
-from models.staggered import cs_aggregation, cs_cells
-from models.staggered._library import (
-    CONTROL_NAMES,
-    event_estimates,
-    is_balanced,
-    pretrend,
-    quietly,
-)
+from models.staggered import cs_aggregation, cs_cells, diff_diff_adapter
 from models.staggered.data import check_control, prepare
+from models.staggered.event_time import event_estimates, pretrend
 from models.staggered.results import Estimate, StaggeredResult
 
 #: Estimators of each 2x2 comparison when covariates are given.
@@ -105,31 +99,18 @@ def callaway_santanna(
         raise InputError(f"bootstrap draws must be zero or more, got {bootstrap}")
     panel = prepare(data, outcome, unit=unit, time=time, cohort=cohort, covariates=covariates, file=file,
                     never_treated=control == "never")
-    balanced = is_balanced(panel)
-    if covariates and method == "reg" and not balanced:
+    if covariates and method == "reg" and not panel.balanced:
         raise InputError("outcome regression ('reg') with covariates is not available on an unbalanced panel: "
                          "diff-diff 3.13 scales the control regressions' estimation effect down by the number of "
                          "observations, so its standard errors would be too small", file=file,
                          fix="use method 'dr' or 'ipw', or a balanced panel")
-    from diff_diff import CallawaySantAnna
-
-    model = CallawaySantAnna(
-        control_group=CONTROL_NAMES[control],
-        estimation_method=method,
-        n_bootstrap=bootstrap,
-        seed=seed,
-        cband=bootstrap > 0,
-        allow_unbalanced_panel=not balanced,
-    )
-    fitted = quietly(lambda: model.fit(panel.frame, outcome=outcome, unit="unit", time="time", first_treat="cohort",
-                                       covariates=list(covariates) or None, aggregate="all"))
-    events = quietly(lambda: fitted.aggregate("event_study"))
-    critical = float(events.cband_crit_value) if bootstrap > 0 and events.cband_crit_value is not None else None
-    event_times = [int(e) for e in events.event_time]
+    fitted = diff_diff_adapter.callaway_santanna(panel, control=control, method=method, bootstrap=bootstrap,
+                                                 seed=seed)
+    critical = fitted.uniform_critical
     cells = {
-        (int(g), int(t)): Estimate.normal(v["effect"], v["se"])
-        for (g, t), v in fitted.group_time_effects.items()
-        if np.isfinite(v["effect"]) and np.isfinite(v["se"])
+        cell: Estimate.normal(value.estimate, value.std_error)
+        for cell, value in fitted.group_time.items()
+        if np.isfinite(value.estimate) and np.isfinite(value.std_error)
     }
     inference = f"multiplier bootstrap ({bootstrap} draws), uniform bands over event times" if bootstrap else (
         "analytic influence-function standard errors clustered by unit, pointwise 95% intervals")
@@ -148,14 +129,14 @@ def callaway_santanna(
     return StaggeredResult(
         estimator="callaway-santanna",
         outcome=outcome,
-        att=Estimate.normal(fitted.overall_att, fitted.overall_se),
+        att=Estimate.normal(fitted.overall.estimate, fitted.overall.std_error),
         att_definition="ATT(g,t) for t >= g averaged with weights proportional to cohort size (did's 'simple')",
-        event_time=event_estimates(fitted.event_study_effects, critical),
-        by_cohort={int(g): Estimate.normal(v["effect"], v["se"]) for g, v in fitted.group_effects.items()},
+        event_time=event_estimates(fitted.event_time, critical),
+        by_cohort={g: Estimate.normal(v.estimate, v.std_error) for g, v in fitted.by_cohort.items()},
         by_calendar=calendar,
         averages=averages,
         group_time=cells,
-        pretrend=pretrend(event_times, np.asarray(events.att, dtype=float), events.vcov, leads),
+        pretrend=pretrend(fitted.event_study, leads),
         control=control,
         n_obs=len(panel.frame),
         n_units=panel.n_units,

@@ -49,7 +49,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from models.staggered._library import is_balanced
 from models.staggered.data import StaggeredData
 
 #: Propensity scores are trimmed to [PSCORE_TRIM, 1 - PSCORE_TRIM] (diff-diff's default).
@@ -145,7 +144,7 @@ def group_time_cells(data: StaggeredData, control: str, method: str) -> Cells:
         logit does not converge.
     """
     periods = sorted(int(t) for t in data.frame["time"].unique())
-    if is_balanced(data):
+    if data.balanced:
         return _panel_cells(data, periods, control, method)
     if data.covariates and method not in _POOLED_ESTIMATORS:
         raise CellsUnavailable("outcome regression with covariates on unbalanced panels is not covered")

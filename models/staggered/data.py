@@ -39,6 +39,11 @@ class StaggeredData:
         """Number of units with a cohort."""
         return int(self.frame.loc[self.frame["cohort"] > 0, "unit"].nunique())
 
+    @property
+    def balanced(self) -> bool:
+        """Whether every unit is observed in every period."""
+        return len(self.frame) == self.frame["unit"].nunique() * self.frame["time"].nunique()
+
 
 def check_control(control: str) -> str:
     """Return ``control`` if it is one of :data:`CONTROLS`, else raise :class:`InputError`."""

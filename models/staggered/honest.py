@@ -1,20 +1,16 @@
-"""HonestDiD (Rambachan–Roth) bounds on the post-period effects (through ``diff_diff``)."""
+"""HonestDiD (Rambachan–Roth) bounds on the post-period effects (through the ``diff_diff`` adapter)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 import pandas as pd
 
 from data_schemas.errors import check_choice
-from models.staggered._library import quietly
+from models.staggered import diff_diff_adapter
 from models.staggered.data import prepare
-
-#: Restrictions on the post-period violations of parallel trends.
-RESTRICTIONS = {"relative-magnitude": "relative_magnitude", "smoothness": "smoothness"}
 
 
 @dataclass(frozen=True)
@@ -56,16 +52,8 @@ def honest_bounds(
 
     Returns the 95% robust interval of the average post-period effect for each M.
     """
-    check_choice(restriction, RESTRICTIONS, what="restriction")
+    check_choice(restriction, diff_diff_adapter.HONEST_RESTRICTIONS, what="restriction")
     panel = prepare(data, outcome, unit=unit, time=time, cohort=cohort, file=file)
-    from diff_diff import CallawaySantAnna, HonestDiD
-
-    events = quietly(lambda: CallawaySantAnna(base_period="universal", estimation_method="reg").fit(
-        panel.frame, outcome=outcome, unit="unit", time="time", first_treat="cohort", aggregate="event_study"))
-    fits = [quietly(partial(_honest_fit, HonestDiD, RESTRICTIONS[restriction], float(m), events)) for m in m_values]
-    bounds = tuple((float(m), float(f.ci_lb), float(f.ci_ub)) for m, f in zip(m_values, fits))
-    return HonestBounds(restriction, float(fits[0].original_estimate), float(fits[0].original_se), bounds)
-
-
-def _honest_fit(honest: Any, method: str, m: float, events: Any) -> Any:
-    return honest(method=method, M=m).fit(events)
+    fitted = diff_diff_adapter.honest_did(panel, restriction, m_values)
+    bounds = tuple((float(m), lower, upper) for m, (lower, upper) in zip(m_values, fitted.intervals))
+    return HonestBounds(restriction, fitted.estimate, fitted.std_error, bounds)

@@ -1,4 +1,4 @@
-"""Borusyak–Jaravel–Spiess imputation estimator (through ``diff_diff``).
+"""Borusyak–Jaravel–Spiess imputation estimator (through the ``diff_diff`` adapter).
 
 Unit and period effects (and covariates) are fitted on the untreated
 observations only (never- and not-yet-treated), each treated observation's
@@ -15,8 +15,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from models.staggered._library import event_estimates, quietly
+from models.staggered import diff_diff_adapter
 from models.staggered.data import prepare
+from models.staggered.event_time import event_estimates
 from models.staggered.results import Estimate, PretrendTest, StaggeredResult
 
 
@@ -44,23 +45,18 @@ def imputation(
         (chi-squared form, F times its degrees of freedom).
     """
     panel = prepare(data, outcome, unit=unit, time=time, cohort=cohort, covariates=covariates, file=file)
-    from diff_diff import ImputationDiD
-
-    model = ImputationDiD(cluster="unit", pretrends=True)
-    fitted = quietly(lambda: model.fit(panel.frame, outcome=outcome, unit="unit", time="time", first_treat="cohort",
-                                       covariates=list(covariates) or None, aggregate="all"))
-    events = {e: v for e, v in fitted.event_study_effects.items() if int(e) >= 0}
-    test = quietly(lambda: fitted.pretrend_test(n_leads=leads))
-    statistic = float(test["f_stat"]) * int(test["df"])
-    pre = PretrendTest(tuple(int(e) for e in test["lead_coefficients"]), statistic, int(test["df"]),
-                       float(stats.chi2.sf(statistic, int(test["df"])))) if np.isfinite(statistic) else None
+    fitted = diff_diff_adapter.imputation(panel, leads)
+    test = fitted.lead_test
+    statistic = test.f_statistic * test.df
+    pre = PretrendTest(test.event_times, statistic, test.df,
+                       float(stats.chi2.sf(statistic, test.df))) if np.isfinite(statistic) else None
     return StaggeredResult(
         estimator="imputation",
         outcome=outcome,
-        att=Estimate.normal(fitted.overall_att, fitted.overall_se),
+        att=Estimate.normal(fitted.overall.estimate, fitted.overall.std_error),
         att_definition="average effect over all treated observations",
-        event_time=event_estimates(events),
-        by_cohort={int(g): Estimate.normal(v["effect"], v["se"]) for g, v in (fitted.group_effects or {}).items()},
+        event_time=event_estimates({e: v for e, v in fitted.event_time.items() if e >= 0}),
+        by_cohort={g: Estimate.normal(v.estimate, v.std_error) for g, v in fitted.by_cohort.items()},
         pretrend=pre,
         control="notyet",
         n_obs=len(panel.frame),

@@ -1,4 +1,4 @@
-"""Sun–Abraham interaction-weighted event study (through ``diff_diff``).
+"""Sun–Abraham interaction-weighted event study (through the ``diff_diff`` adapter).
 
 A regression of the outcome on cohort × relative-period indicators (reference
 period −1, never-treated units as controls) with unit and period fixed
@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
 import pandas as pd
 
-from models.staggered._library import event_estimates, pretrend, quietly
+from models.staggered import diff_diff_adapter
 from models.staggered.data import prepare
+from models.staggered.event_time import event_estimates, pretrend
 from models.staggered.results import Estimate, StaggeredResult
 
 
@@ -44,20 +44,14 @@ def sun_abraham(
     """
     panel = prepare(data, outcome, unit=unit, time=time, cohort=cohort, covariates=covariates, file=file,
                     never_treated=True)
-    from diff_diff import SunAbraham
-
-    model = SunAbraham(control_group="never_treated", cluster="unit")
-    fitted = quietly(lambda: model.fit(panel.frame, outcome=outcome, unit="unit", time="time", first_treat="cohort",
-                                       covariates=list(covariates) or None))
-    index = [int(e) for e in fitted.event_study_vcov_index]
-    estimates = np.array([fitted.event_study_effects[e]["effect"] for e in fitted.event_study_vcov_index])
+    fitted = diff_diff_adapter.sun_abraham(panel)
     return StaggeredResult(
         estimator="sun-abraham",
         outcome=outcome,
-        att=Estimate.normal(fitted.overall_att, fitted.overall_se),
+        att=Estimate.normal(fitted.overall.estimate, fitted.overall.std_error),
         att_definition="post-period cohort x relative-period effects weighted by their observations",
-        event_time=event_estimates(fitted.event_study_effects),
-        pretrend=pretrend(index, estimates, fitted.event_study_vcov, leads),
+        event_time=event_estimates(fitted.event_time),
+        pretrend=pretrend(fitted.event_study, leads),
         control="never",
         n_obs=len(panel.frame),
         n_units=panel.n_units,

@@ -9,8 +9,8 @@ import pandas as pd
 from models.event_study import event_study, event_term
 from models.fixed_effects import fit
 from models.spec import Spec
-from models.staggered._library import nearest_leads
 from models.staggered.data import prepare
+from models.staggered.event_time import nearest_leads
 from models.staggered.results import Estimate, PretrendTest, StaggeredResult
 
 #: The event time left out of the dynamic regression.

@@ -1,4 +1,4 @@
-"""Wooldridge's extended TWFE with a Poisson link for staggered adoption (through ``diff_diff``).
+"""Wooldridge's extended TWFE with a Poisson link for staggered adoption (through the ``diff_diff`` adapter).
 
 Wooldridge (2023, "Simple approaches to nonlinear difference-in-differences
 with panel data", Econometrics Journal 26(3)) estimates a pooled Poisson
@@ -26,8 +26,9 @@ import numpy as np
 import pandas as pd
 
 from data_schemas.errors import InputError
-from models.staggered._library import event_estimates, quietly
+from models.staggered import diff_diff_adapter
 from models.staggered.data import prepare
+from models.staggered.event_time import event_estimates
 from models.staggered.results import Estimate, StaggeredResult
 
 
@@ -74,42 +75,27 @@ def wooldridge_poisson(
     if len(negative):
         raise InputError("a Poisson outcome cannot be negative", file=file, column=outcome,
                          fix="use counts or other non-negative values (non-integers are allowed)")
-    from diff_diff import WooldridgeDiD
-
-    model = WooldridgeDiD(method="poisson", control_group="not_yet_treated", cluster="unit")
-    fitted = quietly(lambda: model.fit(panel.frame, outcome=outcome, unit="unit", time="time", first_treat="cohort",
-                                       exovar=list(covariates) or None))
-    for kind in ("event", "group", "calendar"):
-        quietly(lambda kind=kind: fitted.aggregate(kind))  # type: ignore[misc]
+    fitted = diff_diff_adapter.wooldridge_poisson(panel)
     cells = {
-        (int(g), int(t)): Estimate.normal(value["att"], value["se"])
-        for (g, t), value in fitted.group_time_effects.items()
-        if np.isfinite(value["att"]) and np.isfinite(value["se"])
+        cell: Estimate.normal(value.estimate, value.std_error)
+        for cell, value in fitted.group_time.items()
+        if np.isfinite(value.estimate) and np.isfinite(value.std_error)
     }
     return StaggeredResult(
         estimator="wooldridge-poisson",
         outcome=outcome,
-        att=Estimate.normal(fitted.overall_att, fitted.overall_se),
+        att=Estimate.normal(fitted.overall.estimate, fitted.overall.std_error),
         att_definition="mean over treated post-treatment cells of the fitted count less its counterfactual "
         "(Poisson extended TWFE), cells weighted by their observations",
-        event_time=event_estimates(_renamed(fitted.event_study_effects)),
-        by_cohort=_estimates(fitted.group_effects),
-        by_calendar=_estimates(fitted.calendar_effects),
+        event_time=event_estimates(fitted.event_time),
+        by_cohort=event_estimates(fitted.by_cohort),
+        by_calendar=event_estimates(fitted.by_calendar),
         group_time=cells,
         control="notyet",
-        n_obs=int(fitted.n_obs),
+        n_obs=fitted.n_obs,
         n_units=panel.n_units,
         n_treated_units=panel.n_treated_units,
         note="Wooldridge (2023) extended TWFE with a Poisson link: cohort and period effects, one log-mean shift per "
         "treated cohort and post-treatment period, effects in counts with delta-method standard errors clustered by "
         "unit; parallel trends in the log mean.",
     )
-
-
-def _renamed(effects: dict | None) -> dict:
-    """diff-diff's ``{"att": ...}`` entries under the ``"effect"`` key the shared reader expects."""
-    return {key: {"effect": value["att"], "se": value["se"]} for key, value in (effects or {}).items()}
-
-
-def _estimates(effects: dict | None) -> dict[int, Estimate]:
-    return {int(key): estimate for key, estimate in event_estimates(_renamed(effects)).items()}

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from data_schemas.errors import InputError, did_you_mean
+from models.synthetic.locate import locate_rows
 from models.synthetic.predictors import Predictor, predictor_values
 
 #: Fewest pre-periods a treated unit needs, and fewest donors.
@@ -107,14 +108,14 @@ def synthetic_design(
     donors: Sequence[str] | None = None,
     predictors: Sequence[Predictor] = (),
     source: str = "data",
+    line_numbers: bool = False,
 ) -> SyntheticDesign:
     """Check a long panel and lay it out for the synthetic estimators.
 
     Parameters
     ----------
     data : DataFrame
-        Long panel with one row per unit and period; its index numbers the rows in
-        error messages (the file line numbers for tables read by ``panel.sources``).
+        Long panel with one row per unit and period.
     unit, time, outcome : str
         Column names.
     treated : sequence of str
@@ -129,6 +130,10 @@ def synthetic_design(
         outcomes).
     source : str
         Name of the data in error messages (a file name where there is one).
+    line_numbers : bool
+        Whether the index of ``data`` holds the file's line numbers (tables read by
+        ``panel.sources.tabular.read_raw``): errors then give the lines of bad rows;
+        otherwise they name the rows by unit and period.
 
     Raises
     ------
@@ -148,24 +153,20 @@ def synthetic_design(
     frame[unit] = frame[unit].map(_label)
     duplicated = frame.duplicated([unit, time], keep=False)
     if duplicated.any():
-        rows = list(frame.index[duplicated])
-        raise InputError(
-            f"duplicate {unit}-{time} pairs", file=source, rows=rows,
-            fix="keep one row per unit and period",
-        )
+        problem, rows = locate_rows(f"duplicate {unit}-{time} pairs", frame, duplicated, unit=unit, time=time,
+                                    line_numbers=line_numbers)
+        raise InputError(problem, file=source, rows=rows, fix="keep one row per unit and period")
     values = pd.to_numeric(frame[outcome], errors="coerce")
     bad = values.isna() & frame[outcome].notna()
     if bad.any():
-        raise InputError(
-            "expected a number", file=source, column=outcome, rows=list(frame.index[bad]),
-            fix="clean the column or drop those rows",
-        )
-    infinite = np.isinf(values.to_numpy(float))
+        problem, rows = locate_rows("expected a number", frame, bad, unit=unit, time=time, line_numbers=line_numbers)
+        raise InputError(problem, file=source, column=outcome, rows=rows, fix="clean the column or drop those rows")
+    infinite = pd.Series(np.isinf(values.to_numpy(float)), index=frame.index)
     if infinite.any():
-        raise InputError(
-            "infinite value", file=source, column=outcome, rows=list(frame.index[infinite]),
-            fix="replace infinite values by numbers or leave them missing",
-        )
+        problem, rows = locate_rows("infinite value", frame, infinite, unit=unit, time=time,
+                                    line_numbers=line_numbers)
+        raise InputError(problem, file=source, column=outcome, rows=rows,
+                         fix="replace infinite values by numbers or leave them missing")
     frame[outcome] = values
     units = sorted(frame[unit].unique())
     treated = tuple(dict.fromkeys(_label(t) for t in treated))
@@ -213,7 +214,7 @@ def synthetic_design(
     if predictors:
         table = data.assign(**{unit: data[unit].map(_label)})
         values = predictor_values(table, unit=unit, time=time, units=[*treated, *kept], predictors=predictors,
-                                  pre_periods=periods[:n_pre], source=source)
+                                  pre_periods=periods[:n_pre], source=source, line_numbers=line_numbers)
     return SyntheticDesign(
         outcome=outcome, treated=treated, donors=tuple(kept), periods=periods, start=start,
         treated_paths=treated_paths.to_numpy(float), donor_paths=wide.loc[kept].to_numpy(float),

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from data_schemas.errors import InputError, did_you_mean
+from models.synthetic.locate import locate_rows
 
 
 @dataclass(frozen=True)
@@ -92,11 +93,12 @@ def parse_predictor(spec: str) -> Predictor:
 
 def predictor_values(
     frame: pd.DataFrame, *, unit: str, time: str, units: Sequence[str], predictors: Sequence[Predictor],
-    pre_periods: Sequence, source: str,
+    pre_periods: Sequence, source: str, line_numbers: bool = False,
 ) -> np.ndarray:
     """The (predictors, units) matrix of window means, units in the given order.
 
-    ``frame`` has the unit column already as strings.  Raises :class:`InputError`
+    ``frame`` has the unit column already as strings; bad rows are reported as in
+    :func:`models.synthetic.locate.locate_rows`.  Raises :class:`InputError`
     for an unknown or non-numeric column, a period outside the data, or a unit
     with no value in a predictor's window.
     """
@@ -115,11 +117,15 @@ def predictor_values(
         values = pd.to_numeric(frame[predictor.column], errors="coerce")
         bad = values.isna() & frame[predictor.column].notna()
         if bad.any():
-            raise InputError("expected a number", file=source, column=predictor.column,
-                             rows=list(frame.index[bad]), fix="clean the column or drop those rows")
-        infinite = np.isinf(values.to_numpy(float))
+            problem, lines = locate_rows("expected a number", frame, bad, unit=unit, time=time,
+                                         line_numbers=line_numbers)
+            raise InputError(problem, file=source, column=predictor.column, rows=lines,
+                             fix="clean the column or drop those rows")
+        infinite = pd.Series(np.isinf(values.to_numpy(float)), index=frame.index)
         if infinite.any():
-            raise InputError("infinite value", file=source, column=predictor.column, rows=list(frame.index[infinite]),
+            problem, lines = locate_rows("infinite value", frame, infinite, unit=unit, time=time,
+                                         line_numbers=line_numbers)
+            raise InputError(problem, file=source, column=predictor.column, rows=lines,
                              fix="replace infinite values by numbers or leave them missing")
         inside = frame[time].isin(window)
         means = values[inside].groupby(frame.loc[inside, unit]).mean().reindex(list(units))

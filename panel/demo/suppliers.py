@@ -242,5 +242,6 @@ def observed_foreign_share_pre(suppliers: pd.DataFrame, params: DemoParams) -> p
         Mean foreign-supplier share over the three years before the cutoff,
         indexed by ``firm_id`` (firms with no named supplier then are absent).
     """
-    shares = supplier_shares(flag_suppliers(suppliers))
-    return pre_period_share(shares, params.cutoff_year, pre_years=3)
+    pre_years = 3
+    window = suppliers[suppliers["year"].between(params.cutoff_year - pre_years, params.cutoff_year - 1)]
+    return pre_period_share(supplier_shares(flag_suppliers(window)), params.cutoff_year, pre_years=pre_years)

@@ -48,9 +48,14 @@ def command(data: Path, unit: str, time: str, outcome: str, treated: str, start:
 
     from models.synthetic import fit_synthetic, synthetic_design
     from models.synthetic.predictors import parse_predictor
+    from panel.sources.coerce import parse_numbers
     from panel.sources.tabular import read_raw
 
+    parsed = [parse_predictor(spec) for spec in predictors]
     table = read_raw(data).data
+    for column in dict.fromkeys([outcome, *(p.column for p in parsed)]):
+        if column in table.columns and column != time:
+            table[column] = parse_numbers(table[column], column, data)
     if time in table.columns:
         numeric = pd.to_numeric(table[time], errors="coerce")
         if numeric.notna().all():
@@ -63,7 +68,6 @@ def command(data: Path, unit: str, time: str, outcome: str, treated: str, start:
             from data_schemas.errors import InputError
 
             raise InputError(f"--start '{start}' is not a number like the periods in column '{time}'") from None
-    parsed = [parse_predictor(spec) for spec in predictors]
     if parsed:
         context = click.get_current_context()
         if context.get_parameter_source("estimator") is click.core.ParameterSource.DEFAULT:
@@ -73,7 +77,7 @@ def command(data: Path, unit: str, time: str, outcome: str, treated: str, start:
     design = synthetic_design(
         table, unit=unit, time=time, outcome=outcome, treated=[t.strip() for t in treated.split(",") if t.strip()],
         start=start_value, donors=None if donors is None else [d.strip() for d in donors.split(",") if d.strip()],
-        predictors=parsed, source=str(data),
+        predictors=parsed, source=str(data), line_numbers=True,
     )
     result = fit_synthetic(design, estimator, se=None if se == "none" else se)
     summary = result.summary()
