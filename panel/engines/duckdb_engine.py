@@ -102,7 +102,7 @@ class DuckDBEngine:
     def aggregate(
         self,
         table: RecordTable,
-        location: str | Path,
+        location: str | Path | list[Path],
         *,
         params: Mapping[str, int] | None = None,
         max_bad_share: float = 0.0,
@@ -113,7 +113,7 @@ class DuckDBEngine:
         ----------
         table : RecordTable
             What to compute.
-        location : str or Path
+        location : str, Path or list of Path
             A CSV/Parquet file, a folder of parts or a glob.
         params : mapping, optional
             Integer parameters of the measures (e.g. ``cutoff_year``).

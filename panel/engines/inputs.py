@@ -197,7 +197,7 @@ def _checked_csv(path: Path, target: Path) -> Path:
     if codec in ("utf-8", "utf-8-sig"):
         return path
     try:
-        with codecs.open(path, "r", encoding=codec) as src, target.open("w", encoding="utf-8") as dst:
+        with codecs.open(str(path), "r", encoding=codec) as src, target.open("w", encoding="utf-8") as dst:
             shutil.copyfileobj(src, dst, 1 << 20)
     except UnicodeDecodeError:
         raise InputError(

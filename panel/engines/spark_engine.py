@@ -99,7 +99,7 @@ class SparkEngine:
     def aggregate(
         self,
         table: RecordTable,
-        location: str | Path,
+        location: str | Path | list[Path],
         *,
         params: Mapping[str, int] | None = None,
         max_bad_share: float = 0.0,
@@ -156,7 +156,7 @@ class SparkEngine:
                 self.session.catalog.dropTempView(view)
         return CompressedData.from_query(result, keys, outcome, self.name)
 
-    def _read(self, location: str | Path, scratch: Path, *, infer: bool = False):
+    def _read(self, location: str | Path | list[Path], scratch: Path, *, infer: bool = False):
         """A DataFrame over the parts (checked first where they are local), a label for messages, the local parts."""
         text = str(location)
         reader = self.session.read
