@@ -48,7 +48,7 @@ import pandas as pd
 
 from data_schemas.errors import InputError
 from panel.engines import Engine, get_engine
-from panel.engines.records import Check, Column, Output, RecordTable
+from panel.engines.records import Check, Column, Output, RecordTable, SourceColumn
 
 MIN_PREFIX = 4
 MIN_SIMILARITY = 0.85
@@ -197,13 +197,17 @@ def _decided(firms: set[str], method: str, similarity: float | None):
     return next(iter(firms)), method, similarity
 
 
+def _applicant_sql(applicant: SourceColumn | None) -> str:
+    """SQL: the applicant name and whether it is missing (the column is required, so it is found)."""
+    assert applicant is not None
+    return f"{applicant.text} AS applicant, {applicant.missing} AS applicant_missing"
+
+
 #: a record file's applicant column, counted per distinct name
 APPLICANT_TABLE = RecordTable(
     name="patent_applicants",
     columns=(Column("applicant", "applicant"),),
-    typed=lambda sql, cells: (
-        f"{cells['applicant'].text} AS applicant, {cells['applicant'].missing} AS applicant_missing"
-    ),
+    typed=lambda sql, cells: _applicant_sql(cells["applicant"]),
     checks=(
         Check(
             "c0",

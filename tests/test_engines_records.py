@@ -193,3 +193,43 @@ def test_missing_value_tokens_are_missing_cells(tmp_path):
         ("Stkcd", "missing value in a required column", (9,), "NULL"),
         ("origin", "expected an ISO alpha-2 country code", (8,), "NA"),
     ]
+
+
+def csv_parts(tmp_path, text, headers):
+    """The rows of ``text`` split into CSV parts, each with its own header (columns reordered to it)."""
+    frame = pd.read_csv(io.StringIO(text), dtype=str)
+    folder = tmp_path / "csv_parts"
+    folder.mkdir()
+    for i, header in enumerate(headers):
+        names = [name.strip().lower() for name in header]
+        by_lower = {c.lower(): c for c in frame.columns}
+        part = frame.iloc[i :: len(headers)][[by_lower[n] for n in names]]
+        part.set_axis(header, axis=1).to_csv(folder / f"part-{i}.csv", index=False)
+    return folder
+
+
+def test_csv_parts_with_columns_in_other_orders_are_aligned_by_name(tmp_path):
+    columns = TRANSACTIONS.splitlines()[0].split(",")
+    headers = [columns, columns[::-1], [f" {c.upper()} " for c in columns[2:] + columns[:2]]]
+    text = TRANSACTIONS + "600000,85423100,202001,7,JP\n000001,84864000,2019-05,3,US\n000001,85423100,201913,5,US\n"
+    folder = csv_parts(tmp_path, text, headers)
+    single = tmp_path / "one.csv"
+    single.write_text(text, encoding="utf-8")
+    aligned, expected = (aggregate_customs_transactions(p, max_bad_share=0.2) for p in (folder, single))
+    pd.testing.assert_frame_equal(aligned.firm_year, expected.firm_year)
+    pd.testing.assert_frame_equal(aligned.hs8_month, expected.hs8_month)
+    bad = aligned.aggregation.bad[0]  # the ninth row is the third record of the third part
+    assert (bad.check.column, bad.file, bad.lines, bad.example) == ("month", str(folder / "part-2.csv"), (4,), "201913")
+
+
+def test_csv_parts_with_other_columns_are_refused(tmp_path):
+    columns = TRANSACTIONS.splitlines()[0].split(",")
+    folder = csv_parts(tmp_path, TRANSACTIONS, [columns, columns])
+    renamed = folder / "part-1.csv"
+    renamed.write_text(renamed.read_text(encoding="utf-8").replace("origin", "country", 1), encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        aggregate_customs_transactions(folder)
+    assert str(info.value) == (
+        f"{folder / 'part-1.csv'}: the columns differ from those of the first part {folder / 'part-0.csv'} "
+        "(lacks: origin; adds: country); give every part the same columns"
+    )

@@ -56,8 +56,25 @@ def test_customs_aggregates_and_bad_rows_are_identical(tmp_path, spark):
     spk = aggregate_customs_transactions(path, engine=spark, max_bad_share=0.2)
     for name in ("hs8_month", "firm_year", "firm_year_group"):
         pd.testing.assert_frame_equal(getattr(spk, name), getattr(duck, name))
-    assert [(b.check.column, b.count, b.example) for b in spk.aggregation.bad] == [("month", 1, "201913")]
-    assert [(b.check.column, b.count, b.example) for b in duck.aggregation.bad] == [("month", 1, "201913")]
+    for result in (spk, duck):
+        assert [(b.check.column, b.count, b.example, b.lines) for b in result.aggregation.bad] == [
+            ("month", 1, "201913", (8,))
+        ]
+
+
+def test_spark_numbers_the_lines_of_csv_parts_and_aligns_their_columns(tmp_path, spark):
+    from tests.test_engines_records import csv_parts
+
+    columns = TRANSACTIONS.splitlines()[0].split(",")
+    headers = [columns, columns[::-1], [f" {c.upper()} " for c in columns[2:] + columns[:2]]]
+    text = TRANSACTIONS + "600000,85423100,202001,7,JP\n000001,84864000,2019-05,3,US\n000001,85423100,201913,5,US\n"
+    folder = csv_parts(tmp_path, text, headers)
+    duck = aggregate_customs_transactions(folder, max_bad_share=0.2)
+    spk = aggregate_customs_transactions(folder, engine=spark, max_bad_share=0.2)
+    for name in ("hs8_month", "firm_year", "firm_year_group"):
+        pd.testing.assert_frame_equal(getattr(spk, name), getattr(duck, name))
+    assert spk.aggregation.report() == duck.aggregation.report().replace("(duckdb)", "(spark)")
+    assert [(b.file, b.lines) for b in spk.aggregation.bad] == [(str(folder / "part-2.csv"), (4,))]
 
 
 def test_compression_is_identical_and_fits_equal(tmp_path, spark):

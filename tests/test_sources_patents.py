@@ -84,8 +84,7 @@ def test_unparseable_grant_date_names_the_lines(tmp_path):
 def test_missing_column_suggests_the_closest(tmp_path):
     path, text = bad(tmp_path, RECORDS.replace("application_date", "applicaton_date"))
     assert text == (
-        f"{path}: column 'application_date': required column not found (closest: 'applicaton_date'); "
-        "rename 'applicaton_date' to 'application_date'"
+        f"{path}: column 'application_date': no such column; did you mean 'applicaton_date'?"
     )
 
 

@@ -77,8 +77,10 @@ def test_prop99_weights_match_table_2(prop99_fit):
         assert abs(result.unit_weights[row.unit] - row.published) <= row.tolerance, row.unit
     others = {d: w for d, w in result.unit_weights.items() if d not in set(published.unit)}
     assert max(others.values()) < 1e-6
-    assert {d: round(w, 4) for d, w in result.unit_weights.items() if w > 1e-6} == {
-        "Colorado": 0.1596, "Connecticut": 0.0679, "Montana": 0.2019, "Nevada": 0.2356, "Utah": 0.3351}
+    # our weights, stored to catch a change; the MSPE is flat along a ridge of V, so a different search
+    # path moves them in the fifth decimal (hence 2e-4, far inside the 0.005 to the published values)
+    ours = {"Colorado": 0.1595, "Connecticut": 0.0679, "Montana": 0.2019, "Nevada": 0.2356, "Utah": 0.3351}
+    assert {d: w for d, w in result.unit_weights.items() if w > 1e-6} == pytest.approx(ours, abs=2e-4)
 
 
 def test_prop99_fit_is_at_least_as_good_as_the_published_weights(prop99_fit):
@@ -227,3 +229,13 @@ def test_cli_reads_empty_covariate_cells_as_missing(tmp_path):
                               treated=["California"], start=1989,
                               predictors=[parse_predictor("retprice:1980-1988"), parse_predictor("PacksPerCapita:1988")])
     assert json.loads(out.output)["unit_weights"] == pytest.approx(fit_synthetic(design, "sc").unit_weights, abs=1e-12)
+
+
+@pytest.mark.slow
+def test_prop99_placebo_in_space_ranks_california_first(prop99_fit):
+    """ADH (2010, sec. 4.2): California's post/pre ratio is the largest of the 39 states, p = 1/39."""
+    design, result = prop99_fit
+    placebo = placebo_in_space(design, result)
+    assert placebo.p_value == pytest.approx(1 / 39)
+    assert placebo.treated_ratio == pytest.approx(11.3597, abs=1e-3)
+    assert max(placebo.ratios.values()) < placebo.treated_ratio

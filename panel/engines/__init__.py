@@ -14,6 +14,7 @@ Both engines give identical results on the same input.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
@@ -30,7 +31,7 @@ class Engine(Protocol):
     name: str
 
     def aggregate(
-        self, table: RecordTable, location: str | Path, *, params: dict | None = None, max_bad_share: float = 0.0
+        self, table: RecordTable, location: str | Path | list[Path], *, params: dict | None = None, max_bad_share: float = 0.0
     ) -> Aggregation:
         """Compute ``table``'s outputs over the files at ``location`` in one pass."""
 
@@ -56,6 +57,7 @@ def get_engine(name: str = "duckdb", **options) -> Engine:
     InputError
         An unknown engine name or option.
     """
+    factory: Callable[..., Engine]
     if name == "duckdb":
         from panel.engines.duckdb_engine import DuckDBEngine
 

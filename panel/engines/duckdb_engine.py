@@ -17,11 +17,17 @@ import pandas as pd
 
 from data_schemas.errors import InputError
 from panel.engines.compress import CompressedData, compression_sql
-from panel.engines.inputs import RecordInput, resolve_input
-from panel.engines.records import Aggregation, BadRows, Check, RecordTable, check_share, enforce_bad_share
+from panel.engines.inputs import RecordInput, column_key, resolve_input
+from panel.engines.records import (
+    LINES_SHOWN,
+    Aggregation,
+    BadRows,
+    Check,
+    RecordTable,
+    check_share,
+    enforce_bad_share,
+)
 
-#: rows of each failed check whose line numbers are reported
-LINES_SHOWN = 5
 _DATE_TYPES = ("DATE", "TIMESTAMP")
 _NUMBER_KINDS = {
     "TINYINT": "integer",
@@ -96,7 +102,7 @@ class DuckDBEngine:
     def aggregate(
         self,
         table: RecordTable,
-        location: str | Path,
+        location: str | Path | list[Path],
         *,
         params: Mapping[str, int] | None = None,
         max_bad_share: float = 0.0,
@@ -107,7 +113,7 @@ class DuckDBEngine:
         ----------
         table : RecordTable
             What to compute.
-        location : str or Path
+        location : str, Path or list of Path
             A CSV/Parquet file, a folder of parts or a glob.
         params : mapping, optional
             Integer parameters of the measures (e.g. ``cutoff_year``).
@@ -185,9 +191,12 @@ class DuckDBEngine:
 
     def _bad_rows(self, con, table: RecordTable, records: RecordInput, found, check, count: int) -> BadRows:
         """The first few lines failing ``check``: part by part, each scan stopping at the fifth."""
-        for part, original in zip(records.files, records.originals):
+        for index, (part, original) in enumerate(zip(records.files, records.originals)):
             one = RecordInput(records.label, (part,), records.format, (original,))
-            flagged = table.typed_sql(self, found, _numbered_source_sql(one), keep=("_line",))
+            numbered = _numbered_source_sql(
+                one, records.headers[0] if records.headers else (), _part_header(records, index)
+            )
+            flagged = table.typed_sql(self, found, numbered, keep=("_line",))
             rows = con.execute(
                 f"SELECT _line, {check.shown} FROM ({flagged}) WHERE _bad = '{check.reason}' LIMIT {LINES_SHOWN}"
             ).fetchall()
@@ -267,13 +276,31 @@ def _source_sql(records: RecordInput, *, typed: bool = False, rejects: bool = Fa
     return f"read_csv({_file_list(records)}, {options})"
 
 
-def _numbered_source_sql(records: RecordInput) -> str:
-    """One part with a 1-based record number ``_line`` (in file order)."""
+def _numbered_source_sql(records: RecordInput, names: tuple[str, ...] = (), header: tuple[str, ...] = ()) -> str:
+    """One part with a 1-based record number ``_line`` (in file order).
+
+    A CSV part whose ``header`` spells or orders the columns differently
+    from ``names`` (the first part's header) gets them renamed to ``names``.
+    """
     if records.format == "parquet":
         return (
             f"(SELECT file_row_number + 1 AS _line, * FROM read_parquet({_file_list(records)}, file_row_number = true))"
         )
-    return f"(SELECT row_number() OVER () AS _line, * FROM read_csv({_file_list(records)}, header = true, all_varchar = true))"
+    columns = "*"
+    if names and header and names != header:
+        spelling = {column_key(name): name for name in names}
+        # DuckDB strips the blanks around header names and binds them case-insensitively
+        columns = ", ".join(f"{_identifier(name.strip())} AS {_identifier(spelling[column_key(name)])}" for name in header)
+    read = f"read_csv({_file_list(records)}, header = true, all_varchar = true)"
+    return f"(SELECT row_number() OVER () AS _line, {columns} FROM {read})"
+
+
+def _part_header(records: RecordInput, index: int) -> tuple[str, ...]:
+    return records.headers[index] if records.headers else ()
+
+
+def _identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _header(con, source: str, records: RecordInput) -> dict[str, str]:

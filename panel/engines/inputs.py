@@ -7,7 +7,9 @@ data) or as a glob (``/data/customs/2015-*.parquet``).  All parts must have the
 same format.  Each part is checked before the engine reads it, so an
 unreadable part is named instead of failing deep in a query: a Parquet part
 must start and end with the ``PAR1`` magic bytes, a CSV part must be text in a
-supported encoding.  CSV parts that are not UTF-8 (GBK/GB18030, UTF-16) are
+supported encoding, and CSV parts must have the columns of the first part
+(in any order, matched by name without regard to case or surrounding blanks;
+the engines align them by name).  CSV parts that are not UTF-8 (GBK/GB18030, UTF-16) are
 transcoded into the run's scratch folder, which is removed when the run ends
 or is interrupted.
 """
@@ -15,6 +17,7 @@ or is interrupted.
 from __future__ import annotations
 
 import codecs
+import csv
 import glob
 import shutil
 from dataclasses import dataclass
@@ -28,6 +31,7 @@ RECORD_FORMATS = {".parquet": "parquet", ".pq": "parquet", ".csv": "csv", ".txt"
 _MAGIC = b"PAR1"
 _SAMPLE_BYTES = 1 << 20
 _FIX = "re-export the records as CSV or Parquet"
+_DELIMITERS = (",", ";", "\t", "|")
 
 
 @dataclass(frozen=True)
@@ -44,12 +48,17 @@ class RecordInput:
         ``"csv"`` (with a header line) or ``"parquet"``.
     originals : tuple of Path
         The user's files, parallel to ``files`` (differs where a part was transcoded).
+    headers : tuple of tuple of str
+        CSV: each part's header, parallel to ``files`` (empty for Parquet).
+        The parts hold the same columns, possibly in another order or spelt
+        with other case or blanks; an engine aligns them by name.
     """
 
     label: str
     files: tuple[Path, ...]
     format: str
     originals: tuple[Path, ...]
+    headers: tuple[tuple[str, ...], ...] = ()
 
     @property
     def first_line(self) -> int:
@@ -76,7 +85,8 @@ def resolve_input(location: str | Path | list[Path], scratch: Path) -> RecordInp
     Raises
     ------
     InputError
-        No such file, no parts, parts of mixed formats, an empty or unreadable part.
+        No such file, no parts, parts of mixed formats, an empty or unreadable
+        part, a CSV part whose columns differ from the first part's.
     """
     if isinstance(location, (list, tuple)):
         label, parts = ", ".join(str(p) for p in location), [_file(Path(p)) for p in location]
@@ -93,7 +103,41 @@ def resolve_input(location: str | Path | list[Path], scratch: Path) -> RecordInp
     files = []
     for index, part in enumerate(parts):
         files.append(_checked_parquet(part) if kind == "parquet" else _checked_csv(part, scratch / f"part-{index}.csv"))
-    return RecordInput(label=label, files=tuple(files), format=kind, originals=tuple(parts))
+    headers = _same_columns(files, parts) if kind == "csv" else ()
+    return RecordInput(label=label, files=tuple(files), format=kind, originals=tuple(parts), headers=headers)
+
+
+def column_key(name: str) -> str:
+    """How CSV part headers are matched: without surrounding blanks, case-insensitively."""
+    return name.strip().casefold()
+
+
+def _same_columns(files: list[Path], originals: list[Path]) -> tuple[tuple[str, ...], ...]:
+    """Each CSV part's header, after checking that every part has the first part's columns (by :func:`column_key`)."""
+    headers = tuple(_csv_header(path) for path in files)
+    first = [column_key(name) for name in headers[0]]
+    for header, original in zip(headers[1:], originals[1:]):
+        names = [column_key(name) for name in header]
+        if sorted(names) != sorted(first):
+            missing = [name for name in headers[0] if column_key(name) not in names]
+            extra = [name for name in header if column_key(name) not in first]
+            differences = [f"{what}: {', '.join(columns)}" for what, columns in (("lacks", missing), ("adds", extra)) if columns]
+            raise InputError(
+                f"the columns differ from those of the first part {originals[0]} ("
+                + ("; ".join(differences) or "a column repeated")
+                + ")",
+                file=original,
+                fix="give every part the same columns",
+            )
+    return headers
+
+
+def _csv_header(path: Path) -> tuple[str, ...]:
+    """The header line of a UTF-8 CSV part, split at its commonest delimiter."""
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        line = handle.readline().rstrip("\r\n")
+    delimiter = max(_DELIMITERS, key=line.count)
+    return tuple(next(csv.reader([line], delimiter=delimiter)))
 
 
 def _parts(location: str | Path) -> list[Path]:
@@ -153,7 +197,7 @@ def _checked_csv(path: Path, target: Path) -> Path:
     if codec in ("utf-8", "utf-8-sig"):
         return path
     try:
-        with codecs.open(path, "r", encoding=codec) as src, target.open("w", encoding="utf-8") as dst:
+        with codecs.open(str(path), "r", encoding=codec) as src, target.open("w", encoding="utf-8") as dst:
             shutil.copyfileobj(src, dst, 1 << 20)
     except UnicodeDecodeError:
         raise InputError(

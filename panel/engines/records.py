@@ -17,14 +17,13 @@ default 0 stops on the first bad row, as a small file should).
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 import pandas as pd
 
-from data_schemas.errors import InputError
+from data_schemas.errors import InputError, missing_column
 
 
 class Dialect(Protocol):
@@ -78,6 +77,9 @@ class SourceColumn:
             return f"({self.sql} IS NULL OR isnan({self.sql}))"
         return f"({self.sql} IS NULL)"
 
+
+#: rows of each failed check whose line numbers are reported
+LINES_SHOWN = 5
 
 #: cell texts that mean "missing" (trimmed, lower case), and the longest of them
 MISSING_SQL = "('', 'na', 'n/a', 'nan', 'null', 'none', '-', '--')"
@@ -246,22 +248,14 @@ class RecordTable:
         Raises
         ------
         InputError
-            Naming the missing column and the closest header, if any.
+            Naming the missing column and the closest header (or the headers there are).
         """
         by_code = {c.lower(): c for c in header}
         found: dict[str, FileColumn | None] = {}
         for column in self.columns:
             match = by_code.get(column.code.lower())
             if match is None and column.required:
-                close = difflib.get_close_matches(column.code.lower(), list(by_code), n=1, cutoff=0.6)
-                raise InputError(
-                    "required column not found" + (f" (closest: '{by_code[close[0]]}')" if close else ""),
-                    file=file,
-                    column=column.code,
-                    fix=f"rename '{by_code[close[0]]}' to '{column.code}'"
-                    if close
-                    else f"add the column {column.code}",
-                )
+                raise missing_column(column.code, header, file=file)
             found[column.name] = None if match is None else FileColumn(dialect.quote(match), header[match])
         return found
 

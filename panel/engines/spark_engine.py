@@ -8,9 +8,11 @@ before Spark reads them (as with DuckDB); a URI with a scheme
 (``hdfs://``, ``s3a://``, ``abfss://``, ``gs://``) goes to Spark unchecked, as
 only the cluster can read it.
 
-Spark does not number the lines of a file it reads in parallel, so its
-bad-row reports give counts and an example cell, not line numbers (run the
-DuckDB engine on one part to find the lines).
+Spark does not number the lines of a file it reads in parallel; for a local
+CSV input the bad-row report finds the true line numbers of the first few
+bad rows (of the first part that has any) by numbering the part's lines
+itself.  For Parquet parts and remote files it gives counts and an example
+cell, without line numbers.
 """
 
 from __future__ import annotations
@@ -20,12 +22,13 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import Mapping
+from functools import reduce
 from pathlib import Path
 
 from data_schemas.errors import InputError
 from panel.engines.compress import CompressedData, compression_sql
-from panel.engines.inputs import resolve_input
-from panel.engines.records import Aggregation, BadRows, RecordTable, check_share, enforce_bad_share
+from panel.engines.inputs import RecordInput, column_key, resolve_input
+from panel.engines.records import LINES_SHOWN, Aggregation, BadRows, RecordTable, check_share, enforce_bad_share
 
 _REMOTE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 #: settings of a session made here (one made by the caller is left as it is)
@@ -96,7 +99,7 @@ class SparkEngine:
     def aggregate(
         self,
         table: RecordTable,
-        location: str | Path,
+        location: str | Path | list[Path],
         *,
         params: Mapping[str, int] | None = None,
         max_bad_share: float = 0.0,
@@ -107,7 +110,7 @@ class SparkEngine:
         """
         share = check_share(max_bad_share)
         with tempfile.TemporaryDirectory(prefix="chokepoint-") as scratch:
-            frame, label = self._read(location, Path(scratch))
+            frame, label, records = self._read(location, Path(scratch))
             view = f"chokepoint_records_{uuid.uuid4().hex}"
             frame.createOrReplaceTempView(view)
             try:
@@ -117,7 +120,7 @@ class SparkEngine:
                 outputs, counts = table.split_summary(summary)
                 n_rows = sum(counts.values())
                 bad = [
-                    self._bad_rows(table, view, found, check, counts[check.reason], label)
+                    self._bad_rows(table, view, found, check, counts[check.reason], label, records)
                     for check in table.checks
                     if counts.get(check.reason)
                 ]
@@ -139,7 +142,7 @@ class SparkEngine:
             if hasattr(data, "createOrReplaceTempView"):
                 frame, label = data, "the data"
             else:
-                frame, label = self._read(data, Path(scratch), infer=True)
+                frame, label, _ = self._read(data, Path(scratch), infer=True)
             missing = [c for c in [*keys, outcome] if c not in frame.columns]
             if missing:
                 raise InputError(
@@ -153,27 +156,89 @@ class SparkEngine:
                 self.session.catalog.dropTempView(view)
         return CompressedData.from_query(result, keys, outcome, self.name)
 
-    def _read(self, location: str | Path, scratch: Path, *, infer: bool = False):
-        """A DataFrame over the parts (checked first where they are local), and a label for messages."""
+    def _read(self, location: str | Path | list[Path], scratch: Path, *, infer: bool = False):
+        """A DataFrame over the parts (checked first where they are local), a label for messages, the local parts."""
         text = str(location)
         reader = self.session.read
+        headers: tuple[tuple[str, ...], ...]
+        records: RecordInput | None
         if _REMOTE.match(text) and not text.startswith("file://"):
             kind = "csv" if Path(text.rstrip("/")).suffix.lower() in (".csv", ".txt") else "parquet"
-            files, label = [text], text
+            files, label, headers, records = [text], text, (), None
         else:
             records = resolve_input(location, scratch)
             kind, files, label = records.format, [str(p) for p in records.files], records.label
+            headers = records.headers
         if kind == "parquet":
-            return reader.option("mergeSchema", "true").parquet(*files), label
-        return reader.option("header", "true").option("inferSchema", str(infer).lower()).csv(files), label
+            return reader.option("mergeSchema", "true").parquet(*files), label, records
+        csv = reader.option("header", "true").option("inferSchema", str(infer).lower())
+        if len(set(headers)) <= 1:
+            return csv.csv(files), label, records
+        # Spark reads every part by the first part's column positions: read each part alone and align by name
+        spelling = {column_key(name): name for name in headers[0]}
+        frames = [csv.csv(file) for file in files]
+        frames = [frame.toDF(*(spelling[column_key(name)] for name in frame.columns)) for frame in frames]
+        return reduce(lambda left, right: left.unionByName(right), frames), label, records
 
-    def _bad_rows(self, table: RecordTable, view: str, found, check, count: int, label: str) -> BadRows:
+    def _bad_rows(
+        self, table: RecordTable, view: str, found, check, count: int, label: str, records: RecordInput | None
+    ) -> BadRows:
+        """The failed check's count and first bad cell; for local CSV parts also the first few line numbers."""
+        if records is not None and records.format == "csv":
+            for index, (part, original) in enumerate(zip(records.files, records.originals)):
+                rows = self._bad_lines(table, found, check, part, records.headers[0], records.headers[index])
+                if rows:
+                    example = rows[0][1]
+                    lines = tuple(line for line, _ in rows)
+                    return BadRows(check, count, str(original), lines, None if example is None else str(example))
         flagged = table.typed_sql(self, found, view)
         example = self.session.sql(
             f"SELECT {check.shown} FROM ({flagged}) AS _flagged WHERE _bad = '{check.reason}' LIMIT 1"
         ).collect()
         cell = example[0][0] if example else None
         return BadRows(check, count, label, (), None if cell is None else str(cell))
+
+    def _bad_lines(self, table: RecordTable, found, check, part: Path, names, header) -> list[tuple[int, object]]:
+        """The line numbers (and shown cells) of the first few rows of one CSV part failing ``check``.
+
+        The part is read as lines of text, each numbered by its position in
+        the file: Spark numbers the rows of each split (``monotonically_increasing_id``
+        holds the split in its upper bits), and the rows of the splits before
+        it are added.  Each non-blank line after the header is split into
+        cells as Spark's CSV reader does (one record a line).
+        """
+        from pyspark.sql import functions as F
+
+        lines = self.session.read.text(str(part)).select(
+            "value", F.spark_partition_id().alias("_split"), F.monotonically_increasing_id().alias("_id")
+        )
+        sizes = dict(lines.groupBy("_split").count().collect())
+        before, offsets = 0, {}
+        for split in sorted(sizes):
+            offsets[split], before = before, before + sizes[split]
+        offset = F.create_map(*(F.lit(v) for pair in offsets.items() for v in pair))
+        numbered = lines.select(
+            "value",
+            (offset[F.col("_split")] + F.col("_id") - F.shiftleft(F.col("_split").cast("long"), 33) + 1).alias("_line"),
+        )
+        spelling = {column_key(name): name for name in names}
+        schema = ", ".join(f"{self.quote(spelling[column_key(name)])} STRING" for name in header)
+        cells = (
+            numbered.where("_line > 1 AND value <> ''")
+            .select("_line", F.from_csv("value", schema).alias("_cells"))
+            .select("_line", "_cells.*")
+        )
+        view = f"chokepoint_lines_{uuid.uuid4().hex}"
+        cells.createOrReplaceTempView(view)
+        try:
+            flagged = table.typed_sql(self, found, view, keep=("_line",))
+            rows = self.session.sql(
+                f"SELECT _line, {check.shown} FROM ({flagged}) AS _flagged WHERE _bad = '{check.reason}' "
+                f"ORDER BY _line LIMIT {LINES_SHOWN}"
+            ).collect()
+        finally:
+            self.session.catalog.dropTempView(view)
+        return [(int(row[0]), row[1]) for row in rows]
 
 
 def _literal(value: str | int) -> str:

@@ -30,7 +30,7 @@ US or are the main other sources of the chokepoint goods (see the README).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -202,7 +202,7 @@ def customs_table(allies: tuple[str, ...], group_of: dict[str, int]) -> RecordTa
         HS code (8, 6 or 4 digits) -> chokepoint group; the longest match wins.
     """
 
-    def typed(sql: Dialect, cells: dict[str, SourceColumn | None]) -> str:
+    def typed(sql: Dialect, cells: Mapping[str, SourceColumn | None]) -> str:
         code, hs_cell, month_cell, value, origin_cell = (
             cells[name] for name in ("firm_id", "hs_code", "month", "value", "origin")
         )

@@ -23,6 +23,7 @@ names 发明, 实用新型 and 外观设计 are accepted too.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -146,7 +147,7 @@ def _firm_year(applied: pd.DataFrame, granted: pd.DataFrame) -> pd.DataFrame:
     return out.astype({"firm_id": str})
 
 
-def _typed_sql(sql: Dialect, cells: dict[str, SourceColumn | None]) -> str:
+def _typed_sql(sql: Dialect, cells: Mapping[str, SourceColumn | None]) -> str:
     """The typed columns of a patent record, whether each cell is missing, and the raw texts for messages."""
 
     def text(name: str) -> str:
