@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -90,19 +91,19 @@ def make_mobility_panel(n_workers: int, n_years: int, n_firms: int, mobility: fl
         moves = rng.random(n_workers) < mobility
         firm[:, t] = np.where(moves, rng.integers(0, n_firms, n_workers), firm[:, t - 1])
     worker = np.repeat(np.arange(n_workers, dtype=np.int64), n_years)
-    firm = firm.ravel()
+    firm_of_row = firm.ravel()
     n = len(worker)
     worker_effect, firm_effect = rng.normal(size=n_workers), rng.normal(size=n_firms)
-    x = rng.normal(size=(n, len(REGRESSORS))) + 0.5 * firm_effect[firm, None]
-    y = x @ TRUE_SLOPES + worker_effect[worker] + firm_effect[firm] + rng.normal(size=n)
+    x = rng.normal(size=(n, len(REGRESSORS))) + 0.5 * firm_effect[firm_of_row, None]
+    y = x @ TRUE_SLOPES + worker_effect[worker] + firm_effect[firm_of_row] + rng.normal(size=n)
     frame = pd.DataFrame(x, columns=REGRESSORS)
-    frame.insert(0, "firm", firm)
+    frame.insert(0, "firm", firm_of_row)
     frame.insert(0, "worker", worker)
     frame["y"] = y
     return frame
 
 
-def timed(command: list[str]) -> tuple[float, float, dict | str]:
+def timed(command: list[str]) -> tuple[float, float, Any]:
     """Run ``command``; return its wall time, peak resident memory (MB) and the JSON it printed (or its error)."""
     with tempfile.TemporaryFile("w+") as stdout, tempfile.TemporaryFile("w+") as stderr:
         start = time.perf_counter()
@@ -150,7 +151,7 @@ def bench(path: Path, fixed_effects: str, cluster: str, *, linearmodels: bool) -
 
 
 def main() -> None:
-    sys.stdout.reconfigure(line_buffering=True)
+    cast(Any, sys.stdout).reconfigure(line_buffering=True)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--large", action="store_true", help="~4M firm-years and 1M worker-years")
     parser.add_argument("--without-linearmodels", action="store_true", help="time chokepoint and pyfixest only")

@@ -21,14 +21,18 @@ import argparse
 import os
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 
 OUT = Path(__file__).parent / "out"
 
 
-def best_of(repeat: int, work) -> tuple[str, object]:
+T = TypeVar("T")
+
+def best_of(repeat: int, work: Callable[[], T]) -> tuple[str, T]:
     """The shortest wall and CPU times of ``repeat`` calls of ``work`` (as text) and its last value.
 
     The CPU time (this process, all threads) is the figure to read on a shared

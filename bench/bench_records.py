@@ -111,6 +111,7 @@ def measure(code: str) -> tuple[float, float, float, str]:
     process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
+    assert process.stdout is not None and process.stderr is not None  # both piped above
     out, err = process.stdout.read(), process.stderr.read()
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:

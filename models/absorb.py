@@ -133,8 +133,8 @@ class Absorber:
         """Demean ``columns`` ((n,) or (n, k)) with respect to every fixed effect."""
         x = np.asarray(columns, dtype=float)
         flat = x.ndim == 1
-        x2 = x[:, None] if flat else x
-        out = np.empty(x2.shape, order="F")
+        x2: np.ndarray = x[:, None] if flat else x
+        out: np.ndarray = np.empty(x2.shape, order="F")
         for j in range(x2.shape[1]):
             out[:, j] = self._within_primary(np.ascontiguousarray(x2[:, j]))
         iterations, converged = 0, True
@@ -402,6 +402,7 @@ def _digest(*parts: np.ndarray | bytes) -> bytes:
     for part in parts:
         if isinstance(part, np.ndarray):
             hasher.update(part.dtype.str.encode())
-            part = np.ascontiguousarray(part).view(np.uint8)
-        hasher.update(part)
+            hasher.update(np.ascontiguousarray(part).view(np.uint8).data)
+        else:
+            hasher.update(part)
     return hasher.digest()

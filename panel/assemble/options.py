@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import asdict, dataclass, fields
+from typing import Any
 
 from data_schemas.errors import InputError
 
@@ -92,7 +93,8 @@ class BuildOptions:
                 ok = isinstance(value, kind) and not isinstance(value, bool)
             if not ok:
                 expected = {int: "a whole number", float: "a finite number", str: "a string", tuple: "a list"}[kind]
-                example = json.dumps(list(option.default) if kind is tuple else option.default, ensure_ascii=False)
+                default: Any = option.default
+                example = json.dumps(list(default) if kind is tuple else default, ensure_ascii=False)
                 raise InputError(f"'{option.name}' must be {expected}, got {value!r}",
                                  fix=f"write {option.name} = {example}")
 
