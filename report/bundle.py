@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from data_schemas.errors import InputError, during
+from data_schemas.errors import InputError, check_choice, during
 from panel.files import atomic_directory, check_inside, check_name, replaceable
 from report.page.content import PAGE_KEY, RESULTS_HASH_KEY, page_block, sha256_text
 from report.page.study import PAGE_FILE, study_page
@@ -74,8 +74,7 @@ def parse_formats(text: str | Sequence[str]) -> tuple[str, ...]:
     """``"latex,md"`` -> ``("latex", "md")``, each checked against the known formats."""
     names = [t.strip() for t in (text.split(",") if isinstance(text, str) else text) if t.strip()]
     for name in names:
-        if name not in TABLE_FORMATS:
-            raise InputError(f"unknown table format {name!r}", fix=f"choose from {', '.join(TABLE_FORMATS)}")
+        check_choice(name, TABLE_FORMATS, what="table format")
     if not names:
         raise InputError("no table format given", fix=f"choose from {', '.join(TABLE_FORMATS)}")
     return tuple(dict.fromkeys(names))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, fields
 
+from data_schemas.errors import check_choice
 from report.escape import latex
 from report.grid import Grid
 
@@ -50,13 +51,11 @@ def parse_layout(text: str) -> Layout:
     InputError
         For a name that is not a layout option.
     """
-    from data_schemas.errors import InputError
 
     names = [t.strip() for t in text.split(",") if t.strip()]
     options = [f.name for f in fields(Layout)]
     for name in names:
-        if name not in options:
-            raise InputError(f"unknown LaTeX layout {name!r}", fix=f"choose from {', '.join(options)}")
+        check_choice(name, options, what="LaTeX layout")
     return Layout(**{name: True for name in names})
 
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 from data_schemas.codebook import label as codebook_label
-from data_schemas.errors import InputError, did_you_mean
+from data_schemas.errors import InputError, check_choice
 from report.table import CoefficientRow, Estimate, Panel, StatisticKind, StatisticRow, Table, TextRow
 
 
@@ -122,9 +122,7 @@ STATISTIC_NAMES = (*STATISTICS, "clusters")
 def check_statistics(names: Sequence[str]) -> None:
     """Raise for a statistic name not in :data:`STATISTIC_NAMES`."""
     for name in names:
-        if name not in STATISTIC_NAMES:
-            raise InputError(f"unknown statistic {name!r}",
-                             fix=did_you_mean(name, STATISTIC_NAMES) or f"choose from {', '.join(STATISTIC_NAMES)}")
+        check_choice(name, STATISTIC_NAMES, what="statistic", listing=False)
 
 
 def _estimate(result, term: str) -> Estimate | None:

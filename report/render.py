@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from data_schemas.errors import InputError
+from data_schemas.errors import InputError, check_choice
 from report import delimited, html, latex, markdown
 from report.grid import to_grid
 from report.style import Style
@@ -34,8 +34,7 @@ def render(table: Table, fmt: str, *, style: Style | None = None, standalone: bo
     InputError
         For an unknown format, or ``standalone`` or ``layout`` with a format other than LaTeX.
     """
-    if fmt not in FORMATS:
-        raise InputError(f"unknown table format {fmt!r}", fix=f"choose from {', '.join(FORMATS)}")
+    check_choice(fmt, FORMATS, what="table format")
     if standalone and fmt != "latex":
         raise InputError(f"standalone applies to LaTeX only, not {fmt!r}")
     if layout is not None and fmt != "latex":

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from data_schemas.errors import InputError
+from data_schemas.errors import InputError, check_choice
 from report.numbers import NUMBER_FORMATS
 
 SECOND_ROWS = ("se", "t", "p", "ci", "none")
@@ -39,8 +39,7 @@ class Style:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "stars", tuple(float(s) for s in self.stars))
-        if self.second_row not in SECOND_ROWS:
-            raise InputError(f"unknown second row {self.second_row!r}", fix=f"choose from {', '.join(SECOND_ROWS)}")
+        check_choice(self.second_row, SECOND_ROWS, what="second row")
         if any(not 0 < s < 1 for s in self.stars) or list(self.stars) != sorted(self.stars, reverse=True):
             raise InputError(
                 f"star thresholds {list(self.stars)} must be p-values in (0, 1), loosest first",
@@ -48,8 +47,7 @@ class Style:
             )
         if not 0 <= self.digits <= 10:
             raise InputError(f"digits must be between 0 and 10, got {self.digits}")
-        if self.numbers not in NUMBER_FORMATS:
-            raise InputError(f"unknown number format {self.numbers!r}", fix=f"choose from {', '.join(NUMBER_FORMATS)}")
+        check_choice(self.numbers, NUMBER_FORMATS, what="number format")
         if self.numbers == "significant" and self.digits == 0:
             raise InputError("significant digits must be at least 1, got 0")
 

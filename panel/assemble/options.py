@@ -7,7 +7,7 @@ import math
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-from data_schemas.errors import InputError
+from data_schemas.errors import InputError, check_choice
 
 #: standard sample filters, applied in this order
 STANDARD_FILTERS: tuple[str, ...] = ("pre_listing", "finance", "st", "leverage_above_one", "negative_equity")
@@ -61,20 +61,10 @@ class BuildOptions:
 
     def __post_init__(self) -> None:
         self._check_types()
-        unknown = [f for f in self.filters if f not in STANDARD_FILTERS]
-        if unknown:
-            raise InputError(
-                f"unknown filter {unknown[0]!r}",
-                fix=f"choose from {', '.join(STANDARD_FILTERS)}",
-            )
-        if self.winsorize not in WINSORIZE_MODES:
-            raise InputError(
-                f"unknown winsorize mode {self.winsorize!r}", fix=f"choose from {', '.join(WINSORIZE_MODES)}"
-            )
-        if self.sanction_date not in SANCTION_DATES:
-            raise InputError(
-                f"unknown sanction date {self.sanction_date!r}", fix=f"choose from {', '.join(SANCTION_DATES)}"
-            )
+        for name in self.filters:
+            check_choice(name, STANDARD_FILTERS, what="filter")
+        check_choice(self.winsorize, WINSORIZE_MODES, what="winsorize mode")
+        check_choice(self.sanction_date, SANCTION_DATES, what="sanction date")
         low, high = self.winsor_limits
         if not 0 <= low < high <= 1:
             raise InputError(f"winsor limits {self.winsor_limits} are not 0 <= low < high <= 1")
