@@ -36,6 +36,9 @@ panel built otherwise is refused. Keys: ``cutoff_year``, ``exposure_threshold``,
     sample          named sample of panel/samples.py for this entry
     where           condition on columns: comparisons "column OP value" (OP: == != < <= > >=,
                     text values quoted) joined by "and", e.g. "supplier_coverage == 1 and year >= 2012"
+    optional        true: when the outcome has no value in the study's sample (e.g. the customs-based
+                    allied_import_share on data without customs transactions), the run skips the model
+                    and the tables, figures and tests naming it, with a warning
 
 A regressor or control that never varies within a fixed effect (soe under
 firm effects) is refused before estimating, with the fix.

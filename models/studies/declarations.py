@@ -277,6 +277,10 @@ class ModelEntry(Entry):
     The coefficients are ``regressors``, then ``interactions`` (products of
     columns, named by joining them with ``:``), then ``controls``.
     ``family = "poisson"`` makes it Poisson pseudo-maximum likelihood (counts).
+    ``optional = true`` lets a run skip the model, with a warning, when its
+    outcome has no value in the study's sample (an outcome only some data
+    sources give, such as the customs-based import shares); the tables,
+    figures and tests naming it are skipped with it.
     """
 
     name: str
@@ -289,6 +293,7 @@ class ModelEntry(Entry):
     vcov: str
     subsample: Subsample
     family: str | None = None
+    optional: bool | None = None  # None (not written to JSON) unless the study file says true
 
     SECTION: ClassVar[str] = "models"
     REQUIRED: ClassVar[tuple[str, ...]] = ("name", "outcome")
@@ -306,7 +311,12 @@ class ModelEntry(Entry):
                      at.names(table, "cluster"), at.text(table, "vcov"), at.text(table, "family"))
         return cls(name=name, regressors=regressors, interactions=interactions, outcome=spec.outcome,
                    controls=controls, fixed_effects=spec.fixed_effects, cluster=spec.cluster, vcov=str(spec.vcov),
-                   subsample=Subsample.read(table, at), family=at.text(table, "family"))
+                   subsample=Subsample.read(table, at), family=at.text(table, "family"),
+                   optional=at.flag(table, "optional", False) or None)
+
+    def unavailable(self, data: pd.DataFrame) -> bool:
+        """Whether the model is optional and its outcome has no value in ``data`` (a run then skips it)."""
+        return bool(self.optional) and not data[self.outcome].notna().any()
 
     def prepare(self, frame: pd.DataFrame, at: Where) -> pd.DataFrame:
         """The entry's data with its interaction columns, checked for regressors the fixed effects absorb."""

@@ -81,10 +81,22 @@ def prepare_study(study: Study, panel) -> PreparedStudy:
     _check_build_options(study, panel)
     base = select_sample(panel, study.sample).data
     study.check_columns(base.columns)
+    study = _without_unavailable(study, base)
     frames = {entry.name: _prepare(study, entry, base) for entry in study.entries}
     test_frames = {test.name: _test_frame(study, test, base) for test in study.tests}
     cases = {case.name: case.case_data(base, case.where(study.file)) for case in study.cases}
     return PreparedStudy(study, panel.options.to_dict(), base, frames, test_frames, cases)
+
+
+def _without_unavailable(study: Study, base: pd.DataFrame) -> Study:
+    """The study without its optional models whose outcome has no value in ``base``, each skip warned of."""
+    skipped = [m for m in study.models if m.unavailable(base)]
+    for model in skipped:
+        dropped = [*(f"[[tables]] '{t.name}'" for t in study.tables if model.name in t.all_models),
+                   *(f"[[figures]] '{f.name}'" for f in study.figures if model.name in f.sources)]
+        warnings.warn(f"{model.where(study.file).label}: skipped (optional): its outcome '{model.outcome}' has no value "
+                      "in the sample" + (f"; so are {', '.join(dropped)}" if dropped else ""), stacklevel=3)
+    return study.without(m.name for m in skipped) if skipped else study
 
 
 def estimate_study(prepared: PreparedStudy) -> StudyResults:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -99,6 +99,18 @@ class Study:
     def model(self, name: str) -> ModelEntry:
         """The ``[[models]]`` entry called ``name`` (names are checked when the study is read)."""
         return {m.name: m for m in self.models}[name]
+
+    def without(self, models: Iterable[str]) -> Study:
+        """The study without the named models and the tables, figures and tests that name them."""
+        gone = set(models)
+        return replace(
+            self,
+            models=tuple(m for m in self.models if m.name not in gone),
+            tables=tuple(t for t in self.tables if not gone & set(t.all_models)),
+            figures=tuple(f for f in self.figures if not gone & set(f.sources)),
+            wild_bootstrap=tuple(t for t in self.wild_bootstrap if t.model not in gone),
+            randomization=tuple(t for t in self.randomization if t.model not in gone),
+        )
 
     def check_columns(self, available: Iterable[str]) -> None:
         """Raise one :class:`InputError` for the first entry naming a column not in ``available``."""
