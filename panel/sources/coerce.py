@@ -118,12 +118,17 @@ def parse_numbers(raw: pd.Series, column: str, file: str | Path | None, *, whole
     if pd.api.types.is_numeric_dtype(raw.dtype):
         values = raw.astype("float64")
     elif _all_text(raw):
-        missing = _missing_mask(raw)
-        cleaned = raw.str.replace(r"[,，\s]", "", regex=True).where(~missing, None)
-        values = pd.to_numeric(cleaned, errors="coerce").astype("float64")
-        bad = values.isna() & ~missing
-        if bad.any():
-            raise _bad("expected a number", raw[bad], column, file, "correct these cells or leave them empty")
+        # Cells that already read as numbers skip the cleaning; only the rest are cleaned.
+        values = pd.to_numeric(raw.astype(object), errors="coerce").astype("float64")
+        todo = values.isna()
+        if todo.any():
+            rest = raw[todo]
+            missing = _missing_mask(rest)
+            cleaned = rest.str.replace(r"[,，\s]", "", regex=True).where(~missing, None)
+            values[todo] = pd.to_numeric(cleaned, errors="coerce").astype("float64")
+            bad = values.isna() & ~missing.reindex(raw.index, fill_value=True)
+            if bad.any():
+                raise _bad("expected a number", raw[bad], column, file, "correct these cells or leave them empty")
     else:
         missing = raw.map(is_missing).astype(bool)
         cleaned = raw.map(_number_text)
