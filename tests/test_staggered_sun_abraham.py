@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from data_schemas.errors import InputError
 from models.staggered import diff_diff_adapter, sun_abraham
 from models.staggered.data import prepare
 
@@ -57,3 +58,10 @@ def test_a_single_unit_cohort_observed_in_its_reference_period_is_kept(recwarn):
     assert result.note.endswith("standard errors clustered by unit.")
     assert result.n_treated_units == 20
     assert result.att.std_error < 0.2
+
+
+def test_no_identified_cohort_is_an_input_error():
+    data = _panel(gap=True)
+    data = data[~((data["cohort"] == 2014) & (data["year"] == 2013)) & ~((data["cohort"] == 2016) & (data["year"] == 2015))]
+    with pytest.raises(InputError, match=r"^Sun-Abraham: no treated cohort is observed in the period before its "):
+        sun_abraham(data, "y", unit="firm", time="year", cohort="cohort")

@@ -23,6 +23,7 @@ from dataclasses import replace
 
 import pandas as pd
 
+from data_schemas.errors import InputError
 from models.staggered import diff_diff_adapter
 from models.staggered.data import StaggeredData, prepare
 from models.staggered.event_time import event_estimates, pretrend
@@ -87,6 +88,10 @@ def _without_unidentified_cohorts(panel: StaggeredData) -> tuple[StaggeredData, 
     unidentified = sorted(int(c) for c in observed.index[~observed])
     if not unidentified:
         return panel, []
+    if len(unidentified) == len(observed):
+        raise InputError("Sun-Abraham: no treated cohort is observed in the period before its treatment (the "
+                         "reference period), so no effect is identified",
+                         fix="use an estimator without a reference period (e.g. imputation) or a panel with those years")
     warnings.warn(f"Sun-Abraham leaves out cohort(s) {', '.join(map(str, unidentified))}: no unit of theirs is "
                   "observed in the period before its treatment (the reference period), so their effects are not "
                   "identified; the other estimators keep them", stacklevel=3)
