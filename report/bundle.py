@@ -133,18 +133,41 @@ def write_bundle(
 
 
 def fill_bundle(folder: Path, content: BundleContent, *, formats: Sequence[str], style: Style) -> None:
-    """Write a bundle's files into the empty folder ``folder`` (see :func:`write_bundle` for an atomic write)."""
-    (folder / "tables").mkdir()
-    for table in content.tables.values():
+    """Write a bundle's files into the empty folder ``folder`` (see :func:`write_bundle` for an atomic write).
+
+    The same as :func:`write_tables`, :func:`draw_figure` for each figure, then
+    :func:`finish_bundle`: a run that draws its figures side by side calls them itself.
+    """
+    write_tables(folder, content.tables, formats=formats, style=style)
+    finish_bundle(folder, content, {name: draw_figure(folder, name, draw) for name, draw in content.figures.items()},
+                  formats=formats, style=style)
+
+
+def write_tables(folder: Path, tables: Mapping[str, Table], *, formats: Sequence[str], style: Style) -> None:
+    """Write every table in every format into ``folder/tables``."""
+    (folder / "tables").mkdir(exist_ok=True)
+    for table in tables.values():
         for name, text in table_files(table, formats, style).items():
             path = check_inside(folder, folder / "tables" / name)
             path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
-    figure_files = {}
-    if content.figures:
-        (folder / "figures").mkdir()
-        for name, draw in content.figures.items():
-            stem = check_inside(folder, folder / "figures" / name)
-            figure_files[name] = [p.relative_to(folder).as_posix() for p in draw(stem)]
+
+
+def draw_figure(folder: Path, name: str, draw: Callable[[Path], list[Path]]) -> list[str]:
+    """Draw one figure into ``folder/figures``; return its files relative to ``folder`` (``figures/x.png``)."""
+    stem = check_inside(folder, folder / "figures" / name)
+    stem.parent.mkdir(exist_ok=True)
+    return [p.relative_to(folder).as_posix() for p in draw(stem)]
+
+
+def finish_bundle(folder: Path, content: BundleContent, figure_files: Mapping[str, Sequence[str]], *,
+                  formats: Sequence[str], style: Style) -> None:
+    """Write ``results.json``, the manifest and the page once the tables and figures are in ``folder``.
+
+    Parameters
+    ----------
+    figure_files : mapping
+        Figure name -> the files :func:`draw_figure` wrote for it.
+    """
     stored = {
         "results": content.results,
         "tables": {name: table.to_dict() for name, table in content.tables.items()},

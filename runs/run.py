@@ -6,13 +6,20 @@ import datetime as dt
 import tempfile
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack, suppress
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from data_schemas.errors import InputError
 from runs.data import DataChoice, DataSource
-from runs.kinds import BUILTIN_KINDS, resolve
+from runs.kinds import BUILTIN_KINDS, StudyKind, resolve
+from runs.parallel import Workers
 from runs.run_warnings import distinct, recording
+
+#: what the workers of a run import before it forks them: the estimators and the renderers
+WORKER_MODULES = ("runs.run", "models.studies", "models.case_study", "models.import_substitution_study",
+                  "report.bundle", "report.study_report", "report.case_study", "report.import_substitution_report",
+                  "matplotlib.pyplot", "diff_diff", "linearmodels")
 
 
 class _Quiet:
@@ -45,7 +52,7 @@ def study_names(study: str, choice: DataChoice) -> list[str]:
 
 
 def run_studies(names: Sequence[str], choice: DataChoice, *, sample: str | None, out_root: Path, run_name: str,
-                formats: tuple[str, ...], style: Any, force: bool = False,
+                formats: tuple[str, ...], style: Any, force: bool = False, jobs: int = 1,
                 progress_factory: Callable[[int], Any] = _Quiet) -> list[Path]:
     """Run each study and write its bundle to ``out_root/<study>/<run_name>``.
 
@@ -57,14 +64,18 @@ def run_studies(names: Sequence[str], choice: DataChoice, *, sample: str | None,
     warnings each study raises while its data are read and its models
     estimated go into its bundle (results.json and the page), each once.
 
+    With ``jobs`` above 1 the studies are estimated side by side, and then
+    their tables and figures are drawn side by side, on up to ``jobs`` worker
+    processes started with the run (:mod:`runs.parallel`); the bundles are the
+    same as with one.
+
     Returns
     -------
     list of Path
         The bundles written, then the run's index page (when it has several bundles).
     """
     from panel.files import atomic_directory, check_output_folder, refuse_existing
-    from report.bundle import MANIFEST_FILE, BundleContent, bundle_target, fill_bundle
-    from report.manifest import build_manifest
+    from report.bundle import MANIFEST_FILE, bundle_target, finish_bundle
     from report.page.rebuild import write_run_index
     from report.page.run_index import run_index_path
 
@@ -77,37 +88,57 @@ def run_studies(names: Sequence[str], choice: DataChoice, *, sample: str | None,
         raise InputError("two studies of the run have the same name", fix="give every study its own name")
     refuse_existing([run_index_path(out_root, run_name)] if len(targets) > 1 else [], force=force)
     progress = progress_factory(3 * len(kinds))  # each study: data, estimation, writing
-    with tempfile.TemporaryDirectory(prefix="chokepoint-run-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="chokepoint-run-") as tmp, Workers(jobs, preload=WORKER_MODULES) as workers:
         source = DataSource(choice, Path(tmp))
-        loaded, files = [], []
-        raised: list[list[str]] = []
+        estimations = []
         for kind in kinds:
             progress.step(f"{kind.name}: data")
-            raised.append([])
-            with recording(raised[-1]):
-                loaded.append(kind.load(source, sample))
-            files.append(list(source.files))
-        contents = []
-        for kind, data, read, said in zip(kinds, loaded, files, raised):
-            progress.step(f"{kind.name}: estimation")
+            said: list[str] = []
             with recording(said):
-                results = kind.estimate(data)
-            rendered = kind.render(results, simulated=choice.demo)
-            contents.append(BundleContent(tables=rendered.tables, figures=rendered.figures, results=results.to_dict(),
-                                          manifest=build_manifest(**kind.manifest(data, results, choice, read)),
-                                          title=rendered.title, description=rendered.description,
-                                          warnings=distinct(said)))
+                data = kind.load(source, sample)
+            estimations.append(partial(_estimated, kind, data, choice, list(source.files), said))
+        contents = workers.run(estimations, done=lambda i: progress.step(f"{kinds[i].name}: estimated"))
         new_study_folders = [target.parent for target in targets if not target.parent.exists()]
         try:
             with ExitStack() as stack:
                 folders = [stack.enter_context(atomic_directory(target, force=force, marker=MANIFEST_FILE))
                            for target in targets]
+                drawn = _draw(folders, contents, formats=formats, style=style, workers=workers)
                 for kind, folder, content, target in zip(kinds, folders, contents, targets):
                     progress.step(f"{kind.name}: writing {target}")
-                    fill_bundle(folder, content, formats=formats, style=style)
+                    finish_bundle(folder, content, drawn[folder], formats=formats, style=style)
         except BaseException:
             for folder in new_study_folders:  # left empty by the failed write
                 with suppress(OSError):
                     folder.rmdir()
             raise
     return targets + write_run_index(out_root, targets)
+
+
+def _estimated(kind: StudyKind, data: Any, choice: DataChoice, read: list[dict[str, Any]], said: list[str]) -> Any:
+    """A loaded study estimated and rendered: its bundle's content (a :class:`report.bundle.BundleContent`)."""
+    from report.bundle import BundleContent
+    from report.manifest import build_manifest
+
+    with recording(said):
+        results = kind.estimate(data)
+    rendered = kind.render(results, simulated=choice.demo)
+    return BundleContent(tables=rendered.tables, figures=rendered.figures, results=results.to_dict(),
+                         manifest=build_manifest(**kind.manifest(data, results, choice, read)),
+                         title=rendered.title, description=rendered.description, warnings=distinct(said))
+
+
+def _draw(folders: Sequence[Path], contents: Sequence[Any], *, formats: tuple[str, ...], style: Any,
+          workers: Workers) -> dict[Path, dict[str, list[str]]]:
+    """Every study's tables and figures written into its folder; folder -> figure name -> files drawn."""
+    from report.bundle import draw_figure, write_tables
+
+    figures = [(folder, name, draw) for folder, content in zip(folders, contents) for name, draw in content.figures.items()]
+    tables = [partial(write_tables, folder, content.tables, formats=formats, style=style)
+              for folder, content in zip(folders, contents)]
+    jobs: list[Callable[[], Any]] = [*(partial(draw_figure, *figure) for figure in figures), *tables]
+    drawn = workers.run(jobs)
+    files: dict[Path, dict[str, list[str]]] = {folder: {} for folder in folders}
+    for (folder, name, _), written in zip(figures, drawn):
+        files[folder][name] = written
+    return files

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 import pytest
 
@@ -14,6 +15,7 @@ from runs import (
     DataChoice,
     FirmStudy,
     ImportSubstitutionStudy,
+    Rendered,
     resolve,
     run_studies,
     study_names,
@@ -84,32 +86,86 @@ def test_a_study_that_fails_its_checks_stops_the_run_before_any_estimate(panel_f
     assert not (tmp_path / "out").exists() or list((tmp_path / "out").rglob("*")) == []
 
 
-def test_a_study_that_fails_late_leaves_no_bundle_of_the_run(panel_file, tmp_path, monkeypatch):
-    from report import bundle
+class Results:
+    """What the failing kind estimates."""
 
-    fill = bundle.fill_bundle
+    def to_dict(self):
+        return {}
 
-    def fail_on_b(folder, content, **options):
-        if content.manifest["study"]["name"] == "b":
-            raise InputError("figure failed")
-        fill(folder, content, **options)
 
-    monkeypatch.setattr(bundle, "fill_bundle", fail_on_b)
-    with pytest.raises(InputError, match="figure failed"):
-        run([study(tmp_path, "a"), study(tmp_path, "b")], panel_file, tmp_path / "out")
+def fail_to_draw(stem):
+    raise InputError("figure failed", file="figure.toml")
+
+
+@dataclass(frozen=True)
+class Failing:
+    """A study kind that fails while estimating or while its figure is drawn, in whatever process runs it."""
+
+    name: str
+    late: bool
+
+    def check(self, choice, sample):
+        pass
+
+    def load(self, source, sample):
+        return None
+
+    def estimate(self, loaded):
+        if not self.late:
+            raise InputError("singular design", file="f.toml", column="x", rows=[3], fix="drop x")
+        return Results()
+
+    def render(self, results, *, simulated):
+        return Rendered({}, {"broken": fail_to_draw})
+
+    def manifest(self, loaded, results, choice, files):
+        return {"study": {"name": self.name}, "data": {}, "panel": {}}
+
+
+def with_failing(monkeypatch, *, late):
+    import runs.run
+
+    resolve_name = runs.run.resolve
+    monkeypatch.setattr(runs.run, "resolve", lambda name: Failing(name, late) if name.startswith("failing") else
+                        resolve_name(name))
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_study_that_fails_late_leaves_no_bundle_of_the_run(panel_file, tmp_path, monkeypatch, jobs):
+    with_failing(monkeypatch, late=True)
+    with pytest.raises(InputError, match="^figure.toml: figure failed$"):
+        run([study(tmp_path, "a"), "failing_b"], panel_file, tmp_path / "out", jobs=jobs)
     assert [p for p in (tmp_path / "out").rglob("*") if p.is_file()] == []
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_estimate_that_fails_reaches_the_user_whole_and_writes_nothing(panel_file, tmp_path, monkeypatch, jobs):
+    with_failing(monkeypatch, late=False)
+    with pytest.raises(InputError) as raised:
+        run([study(tmp_path, "a"), "failing_b", "failing_c"], panel_file, tmp_path / "out", jobs=jobs)
+    assert raised.value.message == "f.toml: column 'x': singular design (row 3); drop x"
+    assert not (tmp_path / "out").exists() or [p for p in (tmp_path / "out").rglob("*") if p.is_file()] == []
 
 
 def test_an_interrupted_write_leaves_no_empty_study_folder(panel_file, tmp_path, monkeypatch):
     from report import bundle
 
-    def interrupt(folder, content, **options):
+    def interrupt(folder, content, figure_files, **options):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(bundle, "fill_bundle", interrupt)
+    monkeypatch.setattr(bundle, "finish_bundle", interrupt)
     with pytest.raises(KeyboardInterrupt):
         run([study(tmp_path, "a"), study(tmp_path, "b")], panel_file, tmp_path / "out")
     assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_studies_estimated_side_by_side_write_the_same_bundles(panel_file, tmp_path):
+    names = [study(tmp_path, "a"), study(tmp_path, "b", x="ln_patent_stock")]
+    one = run(names, panel_file, tmp_path / "one", jobs=1)
+    two = run(names, panel_file, tmp_path / "two", jobs=2)
+    assert [p.relative_to(tmp_path / "two") for p in two] == [p.relative_to(tmp_path / "one") for p in one]
+    comparison = compare_roots(tmp_path / "one", tmp_path / "two")
+    assert comparison.identical, comparison.differences
 
 
 def test_the_import_study_refuses_a_panel_and_a_sample(panel_file):

@@ -21,8 +21,11 @@ from scripts.options import data_options
 @click.option("--stars", default="0.1,0.05,0.01", show_default=True, help="p-value thresholds, or 'none'.")
 @click.option("--se", "second_row", default="se", show_default=True, help="Under each coefficient: se, t, p, ci or none.")
 @click.option("--force", is_flag=True, help="Replace an existing run folder of the same name.")
+@click.option("--jobs", type=int, help="Processes estimating studies and drawing figures side by side (default: every "
+              "core available; 1 runs one thing at a time). The bundles are the same whatever the number.")
 def command(study: str, demo: bool, data_dir: Path | None, panel_file: Path | None, sample: str | None, out_root: Path,
-            run_name: str | None, formats: str, stars: str, second_row: str, seed: int, firms: int, force: bool) -> None:
+            run_name: str | None, formats: str, stars: str, second_row: str, seed: int, firms: int, force: bool,
+            jobs: int | None) -> None:
     """Run STUDY (a built-in name, a TOML file, or 'all') and write its run bundle.
 
     A bundle holds every table in every requested format (LaTeX fragment and
@@ -39,6 +42,7 @@ def command(study: str, demo: bool, data_dir: Path | None, panel_file: Path | No
     from report.bundle import parse_formats
     from report.style import Style
     from runs import DataChoice, default_run_name, run_studies, study_names
+    from runs.parallel import usable_cores
     from scripts.commands.table import parse_stars
     from scripts.progress import Progress
 
@@ -46,7 +50,8 @@ def command(study: str, demo: bool, data_dir: Path | None, panel_file: Path | No
     style = Style(stars=parse_stars(stars), second_row=second_row)
     written = run_studies(
         study_names(study, choice), choice, sample=sample, out_root=out_root, run_name=run_name or default_run_name(),
-        formats=parse_formats(formats), style=style, force=force, progress_factory=Progress,
+        formats=parse_formats(formats), style=style, force=force, jobs=usable_cores() if jobs is None else jobs,
+        progress_factory=Progress,
     )
     for path in written:
         click.echo(f"Wrote {path}")

@@ -1,0 +1,195 @@
+"""Independent jobs of a run side by side in worker processes, or one after another.
+
+A run's studies, once their data are loaded, are estimated independently of each
+other, and every figure and table of every bundle is drawn independently too.
+:class:`Workers` runs such jobs on worker processes started when the run starts,
+so that they import the estimators and the plotting library while the run reads
+its data.  The workers come from a fork server (a clean process that imported
+those modules and forks a worker per slot): a worker is never a copy of a process
+whose libraries already started threads, which compiled libraries do not
+survive (a fork of a process that has used a Rust thread pool waits for ever).
+
+A job is a picklable callable without arguments (a module-level function or a
+:func:`functools.partial` of one); its value, its exception and its warnings
+come back pickled.  With one worker, on a platform without a fork server, or
+inside a worker, the jobs run one after another in this process: the values are
+the same.
+
+Examples
+--------
+>>> from functools import partial
+>>> with Workers(2) as workers:
+...     workers.run([partial(pow, 2, 10), partial(abs, -4)])
+[1024, 4]
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import warnings
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from types import TracebackType
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+#: whether this process is a worker (its own jobs then run one after another)
+_in_worker = False
+
+#: a warning raised in a worker, as it travels back: message, category, file, line
+CaughtWarning = tuple[str, type[Warning], str, int]
+
+
+def usable_cores() -> int:
+    """The number of cores this process may run on (its CPU affinity where the platform tells it)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def check_workers(workers: int) -> int:
+    """``workers`` when it is a whole number of at least 1.
+
+    Raises
+    ------
+    InputError
+        For zero, a negative number or a fraction.
+    """
+    from data_schemas.errors import InputError
+
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise InputError(f"--jobs must be a whole number of at least 1, got {workers!r}",
+                         fix=f"give 1 to run one job at a time, or up to {usable_cores()} (the cores available)")
+    return workers
+
+
+class Workers:
+    """Up to ``count`` worker processes for a run's independent jobs, started on entering the block.
+
+    Parameters
+    ----------
+    count : int
+        The most jobs to run at once; 1 runs every job in this process.
+    preload : sequence of str
+        Modules the fork server imports once before it forks the workers (what
+        the jobs will need), so no worker imports them again.
+    """
+
+    def __init__(self, count: int, *, preload: Sequence[str] = ()) -> None:
+        self.count = check_workers(count)
+        self.preload = list(preload)
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Workers:
+        if self.count > 1 and not _in_worker and "forkserver" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(self.preload)  # used when the fork server starts (once per process)
+            self._pool = ProcessPoolExecutor(self.count, mp_context=context)
+            for _ in range(self.count):  # start every worker now, while the caller goes on
+                self._pool.submit(int)
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def run(self, jobs: Sequence[Callable[[], T]], *, done: Callable[[int], None] | None = None) -> list[T]:
+        """Run every job and return their values in order.
+
+        Parameters
+        ----------
+        jobs : sequence of picklable callables without arguments
+            What to run.
+        done : callable, optional
+            Called in this process with a job's index as each job finishes.
+
+        Returns
+        -------
+        list
+            The jobs' values, in the order of ``jobs``.  The warnings a job
+            raised in a worker are raised again here, job by job in order.
+
+        Raises
+        ------
+        Exception
+            The exception of the first job in order that failed, the one a run
+            in order would meet (an exception that cannot be pickled comes back
+            as a ``RuntimeError`` with its type and message); the jobs not
+            started are cancelled.
+        RuntimeError
+            If a worker process died (out of memory, a crash in compiled code).
+        """
+        if self._pool is None or len(jobs) <= 1:
+            values = []
+            for index, job in enumerate(jobs):
+                values.append(job())
+                if done is not None:
+                    done(index)
+            return values
+        return _collect([self._pool.submit(_run_job, job) for job in jobs], done)
+
+
+def _collect(pending: list[Future], done: Callable[[int], None] | None) -> list[Any]:
+    """The values of the submitted jobs in order; their warnings raised here in order; the first failure raised."""
+    index_of = {future: index for index, future in enumerate(pending)}
+    values: dict[int, Any] = {}
+    caught: dict[int, list[CaughtWarning]] = {}
+    failures: dict[int, Exception] = {}
+    for future in as_completed(pending):
+        index = index_of[future]
+        try:
+            value, caught[index], failure = future.result()
+        except BrokenProcessPool as exc:
+            raise RuntimeError("a worker process stopped abruptly (out of memory, or a crash in compiled code); "
+                               "rerun with --jobs 1 to see where") from exc
+        if failure is not None:
+            failures[index] = failure
+        else:
+            values[index] = value
+            if done is not None:
+                done(index)
+        if failures and all(i in values for i in range(min(failures))):
+            for other in pending:
+                other.cancel()
+            _warn_again(caught, upto=min(failures) + 1)
+            raise failures[min(failures)]
+    _warn_again(caught, upto=len(pending))
+    return [values[index] for index in range(len(pending))]
+
+
+def _warn_again(caught: dict[int, list[CaughtWarning]], *, upto: int) -> None:
+    """Raise here the warnings of jobs ``0 .. upto - 1``, in job order."""
+    for index in range(upto):
+        for message, category, filename, lineno in caught.get(index, ()):
+            warnings.warn_explicit(message, category, filename, lineno)
+
+
+def _run_job(job: Callable[[], Any]) -> tuple[Any, list[CaughtWarning], Exception | None]:
+    """In a worker: the job's value (or the exception it raised) and the warnings it raised."""
+    global _in_worker
+    _in_worker = True
+    with warnings.catch_warnings(record=True) as records:
+        warnings.simplefilter("always")
+        try:
+            value, failure = job(), None
+        except Exception as exc:
+            value, failure = None, _picklable(exc)
+    return value, [(str(w.message), w.category, w.filename, w.lineno) for w in records], failure
+
+
+def _picklable(exc: Exception) -> Exception:
+    """``exc`` itself when it survives pickling, else a ``RuntimeError`` with its type, message and notes."""
+    try:
+        pickle.loads(pickle.dumps(exc))
+        return exc
+    except Exception:
+        stand_in = RuntimeError(f"{type(exc).__name__}: {exc}")
+        for note in getattr(exc, "__notes__", ()):
+            stand_in.add_note(note)
+        return stand_in

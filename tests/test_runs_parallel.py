@@ -1,0 +1,122 @@
+"""runs.parallel: jobs side by side in worker processes give what they give one after another."""
+
+from __future__ import annotations
+
+import os
+import warnings
+from functools import partial
+
+import pytest
+
+from data_schemas.errors import InputError
+from runs.parallel import Workers, check_workers, usable_cores
+
+
+def pid_and_square(value: int) -> tuple[int, int]:
+    return value * value, os.getpid()
+
+
+def nested_pids() -> list[int]:
+    with Workers(2) as workers:
+        return workers.run([os.getpid, os.getpid])
+
+
+def fail_with_input_error() -> None:
+    raise InputError("duplicate firm-year", file="FS_Combas.csv", column="Stkcd", rows=[4, 9], fix="drop one")
+
+
+def fail_after(seconds: float, name: str) -> None:
+    import time
+
+    time.sleep(seconds)
+    raise ValueError(name)
+
+
+def warn(text: str) -> int:
+    warnings.warn(text, UserWarning, stacklevel=1)
+    return len(text)
+
+
+class Unpicklable(Exception):
+    def __init__(self, problem, *, handle):
+        super().__init__(problem)
+        self.handle = handle
+
+    def __reduce__(self):
+        raise TypeError("cannot pickle a handle")
+
+
+def fail_unpicklably() -> None:
+    error = Unpicklable("the solver broke", handle=object())
+    error.add_note("chokepoint step: drawing figure x")
+    raise error
+
+
+def test_values_come_back_in_the_order_of_the_jobs_from_other_processes():
+    with Workers(2) as workers:
+        values = workers.run([partial(pid_and_square, v) for v in range(6)])
+    assert [v for v, _ in values] == [0, 1, 4, 9, 16, 25]
+    assert os.getpid() not in {pid for _, pid in values}
+
+
+def test_one_worker_runs_the_jobs_here_in_order():
+    finished = []
+    with Workers(1) as workers:
+        values = workers.run([os.getpid] * 3, done=finished.append)
+    assert values == [os.getpid()] * 3
+    assert finished == [0, 1, 2]
+
+
+def test_every_finished_job_is_announced_once():
+    finished = []
+    with Workers(2) as workers:
+        workers.run([partial(abs, -v) for v in range(5)], done=finished.append)
+    assert sorted(finished) == [0, 1, 2, 3, 4]
+
+
+def test_a_worker_runs_its_own_jobs_one_after_another():
+    with Workers(2) as workers:
+        first, second = workers.run([nested_pids, nested_pids])
+    assert len(set(first)) == 1 and len(set(second)) == 1
+
+
+def test_an_input_error_in_a_worker_keeps_its_file_column_rows_and_fix():
+    with Workers(2) as workers, pytest.raises(InputError) as raised:
+        workers.run([partial(abs, 1), fail_with_input_error])
+    assert raised.value.message == "FS_Combas.csv: column 'Stkcd': duplicate firm-year (rows 4, 9); drop one"
+    assert raised.value.rows == [4, 9]
+
+
+def test_the_failure_reported_is_the_first_in_order_as_in_a_run_one_at_a_time():
+    with Workers(2) as workers, pytest.raises(ValueError, match="^first$"):
+        workers.run([partial(fail_after, 0.5, "first"), partial(fail_after, 0.0, "second")])
+
+
+def test_an_exception_that_cannot_travel_comes_back_with_its_type_message_and_step():
+    with Workers(2) as workers, pytest.raises(RuntimeError) as raised:
+        workers.run([fail_unpicklably, partial(abs, 1)])
+    assert str(raised.value) == "Unpicklable: the solver broke"
+    assert raised.value.__notes__ == ["chokepoint step: drawing figure x"]
+
+
+def test_warnings_raised_in_workers_are_raised_here_in_job_order():
+    with Workers(2) as workers, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert workers.run([partial(warn, "only 3 clusters"), partial(warn, "dropped x")]) == [15, 9]
+    assert [str(w.message) for w in caught] == ["only 3 clusters", "dropped x"]
+    assert all(w.category is UserWarning for w in caught)
+
+
+def test_a_worker_that_dies_is_an_error_not_a_wait():
+    with Workers(2) as workers, pytest.raises(RuntimeError, match="^a worker process stopped abruptly"):
+        workers.run([partial(os._exit, 3), partial(abs, 1)])
+
+
+@pytest.mark.parametrize("workers", [0, -1, 1.5, True])
+def test_a_worker_count_below_one_or_not_whole_is_refused(workers):
+    with pytest.raises(InputError, match="^--jobs must be a whole number of at least 1"):
+        check_workers(workers)
+
+
+def test_the_usable_cores_are_at_least_one():
+    assert usable_cores() >= 1
