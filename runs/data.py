@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -71,11 +72,16 @@ class DataSource:
         A temporary folder for the demo's files.
     engine : panel.engines engine, optional
         What aggregates record-level tables (DuckDB by default).
+    run : callable, optional
+        Runs a list of jobs and returns their values in order (e.g.
+        :meth:`runs.parallel.Workers.run`): the raw tables are then read side
+        by side (with the default engine only; a given engine stays here).
     """
 
     choice: DataChoice
     workdir: Path
     engine: Any = None
+    run: Callable[[list[Callable[[], Any]]], list[Any]] | None = None
     files: list[dict[str, Any]] = field(default_factory=list)
     _raw_folder: Path | None = None
     _imports_folder: Path | None = None
@@ -128,7 +134,8 @@ class DataSource:
 
         cutoff = options.cutoff_year
         if cutoff not in self._raw_tables:
-            raw = load_folder(self.raw_folder(), cutoff_year=cutoff, engine=self.engine)
+            raw = load_folder(self.raw_folder(), cutoff_year=cutoff, engine=self.engine,
+                              run=self.run if self.engine is None else None)
             for records in raw.provenance.values():
                 for record in records:
                     self._add(record)

@@ -28,10 +28,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import threading
 import warnings
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import suppress
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -89,8 +91,9 @@ class Workers:
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(self.preload)  # used when the fork server starts (once per process)
             self._pool = ProcessPoolExecutor(self.count, mp_context=context)
-            for _ in range(self.count):  # start every worker now, while the caller goes on
-                self._pool.submit(int)
+            # Start the fork server and every worker now, from a thread: the fork server
+            # imports ``preload`` before it answers, while the caller goes on.
+            threading.Thread(target=_start, args=(self._pool, self.count), daemon=True).start()
         return self
 
     def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
@@ -133,6 +136,13 @@ class Workers:
                     done(index)
             return values
         return _collect([self._pool.submit(_run_job, job) for job in jobs], done)
+
+
+def _start(pool: ProcessPoolExecutor, count: int) -> None:
+    """Have ``pool`` start ``count`` workers (it starts one per job submitted while none is idle)."""
+    with suppress(RuntimeError):  # the pool was shut down before it started
+        for _ in range(count):
+            pool.submit(int)
 
 
 def _collect(pending: list[Future], done: Callable[[int], None] | None) -> list[Any]:

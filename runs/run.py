@@ -16,10 +16,10 @@ from runs.kinds import BUILTIN_KINDS, StudyKind, resolve
 from runs.parallel import Workers
 from runs.run_warnings import distinct, recording
 
-#: what the workers of a run import before it forks them: the estimators and the renderers
-WORKER_MODULES = ("runs.run", "models.studies", "models.case_study", "models.import_substitution_study",
-                  "report.bundle", "report.study_report", "report.case_study", "report.import_substitution_report",
-                  "matplotlib.pyplot", "diff_diff", "linearmodels")
+#: what the workers of a run import before it forks them: the readers, the estimators and the renderers
+WORKER_MODULES = ("runs.run", "panel.sources.folder", "panel.engines.duckdb_engine", "models.studies", "models.case_study",
+                  "models.import_substitution_study", "report.bundle", "report.study_report", "report.case_study",
+                  "report.import_substitution_report", "matplotlib.pyplot", "diff_diff", "linearmodels")
 
 
 class _Quiet:
@@ -89,7 +89,7 @@ def run_studies(names: Sequence[str], choice: DataChoice, *, sample: str | None,
     refuse_existing([run_index_path(out_root, run_name)] if len(targets) > 1 else [], force=force)
     progress = progress_factory(3 * len(kinds))  # each study: data, estimation, writing
     with tempfile.TemporaryDirectory(prefix="chokepoint-run-") as tmp, Workers(jobs, preload=WORKER_MODULES) as workers:
-        source = DataSource(choice, Path(tmp))
+        source = DataSource(choice, Path(tmp), run=workers.run)
         estimations = []
         for kind in kinds:
             progress.step(f"{kind.name}: data")

@@ -185,3 +185,32 @@ def test_config_mapping_with_bundled_sanctions(demo_folder):
     hikvision = tables.sanctions.loc[tables.sanctions["firm_id"] == "002415"]
     assert hikvision["effective_date"].tolist() == [pd.Timestamp("2019-10-09")]
     assert "000001" not in set(tables.sanctions["firm_id"])
+
+
+def test_tables_read_side_by_side_equal_those_read_one_after_another(small_demo):
+    from runs.parallel import Workers
+
+    alone = load_folder(small_demo)
+    with Workers(2) as workers:
+        side_by_side = load_folder(small_demo, run=workers.run)
+    assert list(side_by_side.provenance) == list(alone.provenance)
+    assert side_by_side.provenance == alone.provenance
+    for name in alone:
+        if alone[name] is None:
+            assert side_by_side[name] is None
+        else:
+            pd.testing.assert_frame_equal(side_by_side[name], alone[name])
+
+
+def test_a_bad_file_read_side_by_side_is_the_error_met_one_after_another(demo_folder):
+    from runs.parallel import Workers
+
+    (demo_folder / "FI_T10.csv").write_text((demo_folder / "FI_T10.csv").read_text(encoding="utf-8") + "000002,x,1,2\n",
+                                            encoding="utf-8")
+    (demo_folder / "subsidies.csv").write_text("Stkcd,Year,Subsidy\n000001,2019,lots\n", encoding="utf-8")
+    with pytest.raises(InputError) as alone:
+        load_folder(demo_folder)
+    with Workers(2) as workers, pytest.raises(InputError) as side_by_side:
+        load_folder(demo_folder, run=workers.run)
+    assert side_by_side.value.message == alone.value.message
+    assert "FI_T10.csv" in alone.value.message

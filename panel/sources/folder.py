@@ -58,8 +58,9 @@ import hashlib
 import re
 import tomllib
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -171,8 +172,13 @@ class RawTables(Mapping):
 TABLE_NAMES: tuple[str, ...] = tuple(f.name for f in fields(RawTables) if f.name != "provenance")
 
 
+#: runs a list of jobs and returns their values in order (see :func:`load_folder`)
+JobRunner = Callable[[list[Callable[[], Any]]], list[Any]]
+
+
 def load_folder(
-    path: str | Path, config: str | Path | Mapping | None = None, *, cutoff_year: int = 2019, engine: Engine | None = None
+    path: str | Path, config: str | Path | Mapping | None = None, *, cutoff_year: int = 2019, engine: Engine | None = None,
+    run: JobRunner | None = None,
 ) -> RawTables:
     """Read every raw table of a folder.
 
@@ -187,6 +193,12 @@ def load_folder(
         Patents applied for before this year count for the semiconductor share.
     engine : Engine, optional
         The engine that aggregates patent-level records (:mod:`panel.engines`; DuckDB by default).
+    run : callable, optional
+        Runs a list of jobs (picklable callables without arguments) and returns
+        their values in order, e.g. :meth:`runs.parallel.Workers.run` to read
+        the tables side by side; by default they run here one after another.
+        Each job reads one table (or aggregates one record-level table), so it
+        must not be given with an ``engine`` that cannot be pickled.
 
     Returns
     -------
@@ -202,26 +214,20 @@ def load_folder(
     if not folder.is_dir():
         raise InputError("data folder not found", file=folder, fix="pass the folder holding the raw files")
     entries, base = _read_config(folder, config)
-    tables: dict[str, pd.DataFrame | None] = {}
-    provenance: dict[str, tuple[FileRecord, ...]] = {}
+    jobs: list[Callable[[], dict[str, tuple[pd.DataFrame | None, tuple[FileRecord, ...]]]]] = []
     for name in (*LAYOUTS, "patent_firm_year"):
         entry = entries.get(name, {})
         files = _entry_files(entry, base, name) or (discover(folder, LAYOUTS[name].file_stem) if name in LAYOUTS else [])
-        if not files and "source" not in entry:
-            continue
-        with during(f"reading the {name} table from {', '.join(str(f) for f in files) or 'the bundled reference'}"):
-            if name == "patent_records":
-                aggregates = _patent_aggregates(files, cutoff_year, engine)
-                tables["patent_firm_year"] = aggregates.firm_year
-                tables["semiconductor_share"] = aggregates.semiconductor_share
-                provenance["patent_firm_year"] = provenance["semiconductor_share"] = _records(files)
-                continue
-            tables[name], used = _read_table(name, entry, files, base)
-            provenance[name] = _records(used)
+        if files or "source" in entry:
+            jobs.append(partial(_load_entry, name, entry, files, base, cutoff_year, engine))
     transactions = discover(folder, TRANSACTIONS_STEM)
     if transactions:
-        tables["import_shares"] = aggregate_customs_transactions(transactions, engine=engine).firm_year
-        provenance["import_shares"] = _records(transactions)
+        jobs.append(partial(_load_transactions, transactions, engine))
+    tables: dict[str, pd.DataFrame | None] = {}
+    provenance: dict[str, tuple[FileRecord, ...]] = {}
+    for loaded in (run or _one_after_another)(jobs):
+        for name, (table, records) in loaded.items():
+            tables[name], provenance[name] = table, records
     missing = [name for name in REQUIRED_TABLES if tables.get(name) is None]
     if not missing:
         _warn_unmatched(folder, tables, entries, provenance)
@@ -233,6 +239,28 @@ def load_folder(
             fix=f"add the files or point {CONFIG_NAME} at them",
         )
     return RawTables(**{name: tables.get(name) for name in TABLE_NAMES}, provenance=provenance)
+
+
+def _one_after_another(jobs: list[Callable[[], Any]]) -> list[Any]:
+    return [job() for job in jobs]
+
+
+def _load_entry(name: str, entry: Mapping, files: list[Path], base: Path, cutoff_year: int,
+                engine: Engine | None) -> dict[str, tuple[pd.DataFrame | None, tuple[FileRecord, ...]]]:
+    """One table of the folder (two for patent records: firm-year counts and semiconductor shares) and its files."""
+    with during(f"reading the {name} table from {', '.join(str(f) for f in files) or 'the bundled reference'}"):
+        if name == "patent_records":
+            aggregates = _patent_aggregates(files, cutoff_year, engine)
+            records = _records(files)
+            return {"patent_firm_year": (aggregates.firm_year, records),
+                    "semiconductor_share": (aggregates.semiconductor_share, records)}
+        table, used = _read_table(name, entry, files, base)
+        return {name: (table, _records(used))}
+
+
+def _load_transactions(files: list[Path], engine: Engine | None) -> dict[str, tuple[pd.DataFrame, tuple[FileRecord, ...]]]:
+    """Firm-year import shares from customs transactions, and the files."""
+    return {"import_shares": (aggregate_customs_transactions(files, engine=engine).firm_year, _records(files))}
 
 
 def _warn_unmatched(folder: Path, tables: Mapping[str, pd.DataFrame | None], entries: Mapping[str, dict],
