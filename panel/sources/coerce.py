@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import numbers
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -85,8 +86,11 @@ def parse_stock_codes(raw: pd.Series, column: str, file: str | Path | None) -> p
         return match.group(1).zfill(6) if match else "?"
 
     if _all_text(raw):
+        stripped = raw.str.strip()
+        if stripped.str.fullmatch(r"\d{6}").all():  # the usual case: codes already in their six digits
+            return text_series(stripped.tolist(), raw.index)
         missing = _missing_mask(raw)
-        digits = raw.str.strip().str.extract(_STOCK_CODE, expand=False)
+        digits = stripped.str.extract(_STOCK_CODE, expand=False)
         bad = digits.isna() & ~missing
         codes = digits.str.zfill(6).where(~missing, None).tolist()
     else:
@@ -175,7 +179,7 @@ def parse_dates(raw: pd.Series, column: str, file: str | Path | None, *, excel: 
     if pd.api.types.is_datetime64_any_dtype(raw.dtype):
         return raw.dt.tz_localize(None).astype("datetime64[ns]") if raw.dt.tz else raw.astype("datetime64[ns]")
     if _all_text(raw):
-        text = raw.str.strip().str.split(r"[ T]", n=1, regex=True).str[0]
+        text = raw.str.strip().str.replace(r"(?s)[ T].*", "", regex=True)  # the date part of a date and time
         fast = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[ns]")
         for fmt in _DATE_FORMATS:
             todo = fast.isna()
@@ -231,6 +235,19 @@ def parse_text(raw: pd.Series) -> pd.Series:
         text = raw.str.strip()
         return text_series(text.where(text != "", None).tolist(), raw.index)
     return text_series([one(value) for value in raw], raw.index)
+
+
+def map_distinct(values: pd.Series, function: Callable[[object], object]) -> pd.Series:
+    """``values.map(function)`` with ``function`` called once per distinct value (and once for missing cells).
+
+    Examples
+    --------
+    >>> map_distinct(pd.Series(["a", "b", "a", None]), lambda v: "?" if v is None else v.upper()).tolist()
+    ['A', 'B', 'A', '?']
+    """
+    codes, distinct = pd.factorize(values)
+    mapped = np.array([*(function(value) for value in distinct), function(None)], dtype=object)
+    return pd.Series(mapped[codes], index=values.index, dtype=object)  # code -1 (missing) takes the last
 
 
 def text_series(values: list[str | None], index: pd.Index) -> pd.Series:

@@ -18,7 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from data_schemas.raw import suppliers as suppliers_schema
-from panel.sources.coerce import text_series
+from panel.sources.coerce import map_distinct, text_series
 from panel.sources.formats import SUPPLIERS
 from panel.sources.validate import validate_table
 from panel.sources.vendor import read_export
@@ -107,8 +107,8 @@ def flag_suppliers(frame: pd.DataFrame) -> pd.DataFrame:
         A copy with ``country`` as ISO codes where recognised, ``is_masked``
         (bool) and ``is_foreign`` (nullable boolean).
     """
-    masked = frame["supplier_name"].map(is_placeholder).astype(bool)
-    codes = frame["country"].map(country_code)
+    masked = map_distinct(frame["supplier_name"], is_placeholder).astype(bool)
+    codes = map_distinct(frame["country"], country_code)
     foreign = pd.Series(pd.NA, index=frame.index, dtype="boolean")
     known = ~masked & codes.notna()
     foreign[known] = codes[known] != "CN"
