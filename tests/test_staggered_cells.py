@@ -105,3 +105,18 @@ def test_outcome_regression_with_covariates_on_an_unbalanced_panel_is_refused(un
     with pytest.raises(InputError, match=r"outcome regression \('reg'\) with covariates is not available on an "
                                          r"unbalanced panel"):
         callaway_santanna(unbalanced, "lemp", covariates=["lpop"], method="reg", **KEYS)
+
+
+def test_an_unbalanced_panel_is_run_with_a_warning_that_counts_the_complete_units(mpdta, unbalanced):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        callaway_santanna(mpdta, "lemp", **KEYS)
+    complete = int((unbalanced.groupby("countyreal")["year"].nunique() == 5).sum())
+    with pytest.warns(UserWarning) as caught:
+        callaway_santanna(unbalanced, "lemp", **KEYS)
+    assert [str(w.message) for w in caught] == [
+        f"Callaway-Sant'Anna runs on an unbalanced panel ({complete} of 500 units observed in all 5 periods): each "
+        "ATT(g,t) compares the units observed at t with those observed in the base period (R did's "
+        "allow_unbalanced_panel), so a change in which units are observed enters the effects; compare it with the "
+        "imputation and Sun-Abraham estimates, which follow each unit"
+    ]

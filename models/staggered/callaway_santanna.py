@@ -12,6 +12,7 @@ uniform bands.  Agreement with the published output of ``did`` and Stata's
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -19,12 +20,22 @@ import pandas as pd
 
 from data_schemas.errors import InputError, check_choice
 from models.staggered import cs_aggregation, cs_cells, diff_diff_adapter
-from models.staggered.data import check_control, prepare
+from models.staggered.data import StaggeredData, check_control, prepare
 from models.staggered.event_time import event_estimates, pretrend
 from models.staggered.results import Estimate, StaggeredResult
 
 #: Estimators of each 2x2 comparison when covariates are given.
 METHODS = ("reg", "ipw", "dr")
+
+
+def unbalanced_warning(panel: StaggeredData) -> str:
+    """Why Callaway-Sant'Anna on an unbalanced panel can differ from the regression-based estimators."""
+    periods = panel.frame["time"].nunique()
+    complete = int((panel.frame.groupby("unit")["time"].nunique() == periods).sum())
+    return (f"Callaway-Sant'Anna runs on an unbalanced panel ({complete} of {panel.n_units} units observed in all "
+            f"{periods} periods): each ATT(g,t) compares the units observed at t with those observed in the base "
+            "period (R did's allow_unbalanced_panel), so a change in which units are observed enters the effects; "
+            "compare it with the imputation and Sun-Abraham estimates, which follow each unit")
 
 
 def callaway_santanna(
@@ -81,7 +92,8 @@ def callaway_santanna(
         :func:`models.staggered.cs_aggregation.averages`); the pre-trend test of
         the pre-period event-time effects.  Calendar effects and the averages
         always carry analytic standard errors.  Unbalanced panels are used as
-        they are (``allow_unbalanced_panel``).  Where the cells' influence
+        they are (``allow_unbalanced_panel``), with a warning: the units
+        observed at t and at the base period then differ.  Where the cells' influence
         functions cannot be computed (covariates collinear within a
         comparison, a propensity score that does not converge), calendar
         effects and averages are left out and the note says why.
@@ -104,6 +116,8 @@ def callaway_santanna(
                          "diff-diff 3.13 scales the control regressions' estimation effect down by the number of "
                          "observations, so its standard errors would be too small", file=file,
                          fix="use method 'dr' or 'ipw', or a balanced panel")
+    if not panel.balanced:
+        warnings.warn(unbalanced_warning(panel), UserWarning, stacklevel=2)
     fitted = diff_diff_adapter.callaway_santanna(panel, control=control, method=method, bootstrap=bootstrap,
                                                  seed=seed)
     critical = fitted.uniform_critical
