@@ -74,8 +74,9 @@ class DataSource:
         What aggregates record-level tables (DuckDB by default).
     run : callable, optional
         Runs a list of jobs and returns their values in order (e.g.
-        :meth:`runs.parallel.Workers.run`): the raw tables are then read side
-        by side (with the default engine only; a given engine stays here).
+        :meth:`runs.parallel.Workers.run`): the demo's files are then written,
+        and the raw tables read, side by side (with the default engine only; a
+        given engine stays here).
     """
 
     choice: DataChoice
@@ -94,7 +95,8 @@ class DataSource:
             if self.choice.demo:
                 from panel.demo import simulate
 
-                self._raw_folder = simulate(self.workdir / "demo_data", seed=self.choice.seed, n_firms=self.choice.firms)
+                self._raw_folder = simulate(self.workdir / "demo_data", seed=self.choice.seed, n_firms=self.choice.firms,
+                                            run=self.run)
             elif self.choice.data_dir is not None:
                 self._raw_folder = self.choice.data_dir
             else:

@@ -70,6 +70,16 @@ def test_same_seed_gives_identical_bytes_and_another_seed_differs(demo_dir, tmp_
     assert differing == CSV_FILES + ["ground_truth.json"]
 
 
+def test_files_written_side_by_side_are_the_same_bytes(demo_dir, tmp_path):
+    from runs.parallel import Workers
+
+    with Workers(2) as workers:
+        side_by_side = simulate(tmp_path / "side_by_side", seed=1, n_firms=N_FIRMS, run=workers.run)
+    assert sorted(p.name for p in side_by_side.iterdir()) == ALL_FILES
+    for name in ALL_FILES:
+        assert (side_by_side / name).read_bytes() == (demo_dir / name).read_bytes(), name
+
+
 @pytest.mark.parametrize("table", sorted(LAYOUTS))
 def test_header_rows_follow_the_layout(demo_dir, table):
     layout = LAYOUTS[table]

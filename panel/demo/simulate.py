@@ -11,8 +11,11 @@ the same arguments give byte-identical files.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -213,12 +216,9 @@ def readme_text(data: DemoData, files: list[WrittenFile]) -> str:
     return "\n".join(lines)
 
 
-def write_files(data: DemoData, folder: Path) -> list[WrittenFile]:
-    """Write the tables, ground_truth.json and README.txt into ``folder``."""
-    written = [
-        write_table(table, LAYOUTS[name], folder / file_name(name), DECIMALS.get(name))
-        for name, table in data.tables.items()
-    ]
+def write_files(data: DemoData, folder: Path, written: list[WrittenFile]) -> list[WrittenFile]:
+    """Write ground_truth.json and README.txt (listing the tables ``written``) into ``folder``; return all files."""
+    written = list(written)
     truth_path = folder / GROUND_TRUTH_FILE
     truth_path.write_text(json.dumps(data.truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     written.append(WrittenFile(GROUND_TRUTH_FILE, 0, truth_path.stat().st_size))
@@ -228,7 +228,8 @@ def write_files(data: DemoData, folder: Path) -> list[WrittenFile]:
     return written
 
 
-def write_demo(out_dir: str | Path, *, seed: int = 0, n_firms: int = 4000, force: bool = False) -> list[WrittenFile]:
+def write_demo(out_dir: str | Path, *, seed: int = 0, n_firms: int = 4000, force: bool = False,
+               run: Callable[[list[Callable[[], Any]]], list[Any]] | None = None) -> list[WrittenFile]:
     """Generate the demo data and write it to ``out_dir`` in one step.
 
     Parameters
@@ -242,6 +243,11 @@ def write_demo(out_dir: str | Path, *, seed: int = 0, n_firms: int = 4000, force
         Number of firms.
     force : bool
         Replace an earlier demo in ``out_dir``.
+    run : callable, optional
+        Runs a list of jobs and returns their values in order (e.g.
+        :meth:`runs.parallel.Workers.run`): each table, the commodity imports
+        and the customs transactions are written by a job of their own; by
+        default here, one after another.  The files are the same.
 
     Returns
     -------
@@ -258,14 +264,34 @@ def write_demo(out_dir: str | Path, *, seed: int = 0, n_firms: int = 4000, force
     check_size(n_firms)
     replaceable(out_dir, force=force, marker=GROUND_TRUTH_FILE)  # before the work, and again when writing
     data = generate(seed, n_firms)
+    groups, cutoff = data.truth["groups"], data.truth["params"]["cutoff_year"]
     with atomic_directory(out_dir, force=force, marker=GROUND_TRUTH_FILE) as folder:
-        written = write_files(data, folder)
-        for path in write_imports_demo(folder, seed=seed).values():
-            written.append(WrittenFile(path.name, _data_rows(path), path.stat().st_size))
-        groups, cutoff = data.truth["groups"], data.truth["params"]["cutoff_year"]
-        for path in write_customs_transactions(folder, seed, data.tables["company"]["firm_id"], set(groups["exposed"]), cutoff):
-            written.append(WrittenFile(path.name, _data_rows(path), path.stat().st_size))
+        tables = [partial(write_table, table, LAYOUTS[name], folder / file_name(name), DECIMALS.get(name))
+                  for name, table in data.tables.items()]
+        others = [partial(_write_imports, folder, seed),
+                  partial(_write_transactions, folder, seed, data.tables["company"]["firm_id"], set(groups["exposed"]),
+                          cutoff)]
+        done = (run or _one_after_another)([*tables, *others])
+        written = write_files(data, folder, done[:len(tables)])
+        for files in done[len(tables):]:
+            written += files
     return written
+
+
+def _one_after_another(jobs: list[Callable[[], Any]]) -> list[Any]:
+    return [job() for job in jobs]
+
+
+def _write_imports(folder: Path, seed: int) -> list[WrittenFile]:
+    return [_written(path) for path in write_imports_demo(folder, seed=seed).values()]
+
+
+def _write_transactions(folder: Path, seed: int, firm_ids: pd.Series, exposed: set[str], cutoff: int) -> list[WrittenFile]:
+    return [_written(path) for path in write_customs_transactions(folder, seed, firm_ids, exposed, cutoff)]
+
+
+def _written(path: Path) -> WrittenFile:
+    return WrittenFile(path.name, _data_rows(path), path.stat().st_size)
 
 
 def _data_rows(path: Path) -> int:
@@ -276,8 +302,11 @@ def _data_rows(path: Path) -> int:
         return sum(1 for _ in handle) - 1
 
 
-def simulate(out_dir: str | Path, seed: int = 0, n_firms: int = 4000, force: bool = False) -> Path:
+def simulate(out_dir: str | Path, seed: int = 0, n_firms: int = 4000, force: bool = False, *,
+             run: Callable[[list[Callable[[], Any]]], list[Any]] | None = None) -> Path:
     """Write a demo data set to ``out_dir`` and return the folder (for tests and notebooks).
+
+    ``run`` writes the files side by side, as in :func:`write_demo`.
 
     Examples
     --------
@@ -285,5 +314,5 @@ def simulate(out_dir: str | Path, seed: int = 0, n_firms: int = 4000, force: boo
     >>> sorted(p.name for p in folder.iterdir())[:3]  # doctest: +SKIP
     ['CNRDS_PatentApply.csv', 'FI_T10.csv', 'FS_Combas.csv']
     """
-    write_demo(out_dir, seed=seed, n_firms=n_firms, force=force)
+    write_demo(out_dir, seed=seed, n_firms=n_firms, force=force, run=run)
     return Path(out_dir)
