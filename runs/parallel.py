@@ -90,7 +90,7 @@ class Workers:
         if self.count > 1 and not _in_worker and "forkserver" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(self.preload)  # used when the fork server starts (once per process)
-            self._pool = ProcessPoolExecutor(self.count, mp_context=context)
+            self._pool = ProcessPoolExecutor(self.count, mp_context=context, initializer=_one_thread_each)
             # Start the fork server and every worker now, from a thread: the fork server
             # imports ``preload`` before it answers, while the caller goes on.
             threading.Thread(target=_start, args=(self._pool, self.count), daemon=True).start()
@@ -136,6 +136,19 @@ class Workers:
                     done(index)
             return values
         return _collect([self._pool.submit(_run_job, job) for job in jobs], done)
+
+
+def _one_thread_each() -> None:
+    """In a new worker: the numerical libraries run on one thread each, as the workers share the cores.
+
+    Several workers whose libraries each start a thread per core would run more
+    threads than there are cores, which busy-waiting thread pools (OpenBLAS,
+    Rust's rayon) pay for dearly.
+    """
+    from threadpoolctl import threadpool_limits
+
+    os.environ["RAYON_NUM_THREADS"] = "1"  # read when a Rust thread pool first starts
+    threadpool_limits(1)  # the BLAS libraries loaded so far (the fork server loaded the numerical ones)
 
 
 def _start(pool: ProcessPoolExecutor, count: int) -> None:

@@ -59,6 +59,20 @@ def test_values_come_back_in_the_order_of_the_jobs_from_other_processes():
     assert os.getpid() not in {pid for _, pid in values}
 
 
+def thread_limits() -> tuple[set[int], str | None]:
+    import numpy  # noqa: F401  (its BLAS)
+    from threadpoolctl import threadpool_info
+
+    return {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"}, os.environ.get(
+        "RAYON_NUM_THREADS")
+
+
+def test_each_worker_runs_its_numerical_libraries_on_one_thread():
+    with Workers(2) as workers:
+        limits = workers.run([thread_limits, thread_limits])
+    assert limits == [({1}, "1"), ({1}, "1")]
+
+
 def test_one_worker_runs_the_jobs_here_in_order():
     finished = []
     with Workers(1) as workers:
