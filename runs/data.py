@@ -10,6 +10,9 @@ from typing import Any
 from data_schemas.errors import InputError
 from panel.sources.folder import FileRecord
 
+#: what the workers of :attr:`DataSource.run` import before they are forked: the demo and the readers
+READER_MODULES = ("panel.demo", "panel.sources.folder", "panel.engines.duckdb_engine")
+
 
 @dataclass(frozen=True)
 class DataChoice:

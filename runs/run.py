@@ -11,15 +11,15 @@ from pathlib import Path
 from typing import Any
 
 from data_schemas.errors import InputError
-from runs.data import DataChoice, DataSource
+from runs.data import READER_MODULES, DataChoice, DataSource
 from runs.kinds import BUILTIN_KINDS, StudyKind, resolve
 from runs.parallel import Workers
 from runs.run_warnings import distinct, recording
 
 #: what the workers of a run import before it forks them: the readers, the estimators and the renderers
-WORKER_MODULES = ("runs.run", "panel.sources.folder", "panel.engines.duckdb_engine", "models.studies", "models.case_study",
-                  "models.import_substitution_study", "report.bundle", "report.study_report", "report.case_study",
-                  "report.import_substitution_report", "matplotlib.pyplot", "diff_diff", "linearmodels")
+WORKER_MODULES = (*READER_MODULES, "runs.run", "models.studies", "models.case_study", "models.import_substitution_study",
+                  "report.bundle", "report.study_report", "report.case_study", "report.import_substitution_report",
+                  "matplotlib.pyplot", "diff_diff", "linearmodels")
 
 
 class _Quiet:

@@ -35,6 +35,12 @@ def data_options(*, panel: bool) -> Callable[[F], F]:
     return decorate
 
 
+def jobs_option(what: str) -> Callable[[F], F]:
+    """``--jobs N``: how many processes do ``what`` side by side (the command receives ``jobs``, None = every core)."""
+    return click.option("--jobs", type=int, help=f"Processes {what} side by side (default: every core available; "
+                        "1 does one thing at a time). The output is the same whatever the number.")
+
+
 def names(text: str | None) -> tuple[str, ...]:
     """``"a, b"`` -> ``("a", "b")``; nothing -> ``()``.
 

@@ -29,6 +29,14 @@ def test_build_writes_panel_codebook_and_drop_log(small_demo, tmp_path):
     assert list(codebook["name"]) == [c for c in panel.columns if c in set(codebook["name"])]
 
 
+def test_build_on_one_process_writes_the_same_panel(small_demo, tmp_path):
+    for jobs in ("1", "2"):
+        result = run("build", "--data", small_demo, "--out", tmp_path / f"jobs{jobs}.parquet", "--jobs", jobs)
+        assert result.exit_code == 0, result.output
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "jobs1.parquet"), pd.read_parquet(tmp_path / "jobs2.parquet"))
+    assert (tmp_path / "jobs1.drops.csv").read_bytes() == (tmp_path / "jobs2.drops.csv").read_bytes()
+
+
 def test_build_a_named_sample(small_demo, tmp_path):
     out = tmp_path / "ht.parquet"
     result = run("build", "--data", small_demo, "--out", out, "--sample", "high_tech", "--winsorize", "by_year")

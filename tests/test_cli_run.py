@@ -111,6 +111,15 @@ def test_unknown_study_and_data_choice(tmp_path):
     assert (result.exit_code, result.output) == (2, "Error: give exactly one of --demo, --data DIR or --panel FILE\n")
 
 
+def test_jobs_below_one_is_one_line_and_writes_nothing(small_demo, tmp_path):
+    from runs.parallel import usable_cores
+
+    result = run("run", "returns_to_innovation", "--data", small_demo, "--out", tmp_path / "out", "--jobs", "0")
+    assert (result.exit_code, result.output) == (2, "Error: --jobs must be a whole number of at least 1, got 0; give 1 to "
+                                                    f"run one job at a time, or up to {usable_cores()} (the cores available)\n")
+    assert not (tmp_path / "out").exists() or list((tmp_path / "out").iterdir()) == []
+
+
 def test_studies_lists_the_builtins():
     result = run("studies")
     assert result.exit_code == 0

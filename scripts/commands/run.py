@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from scripts.options import data_options
+from scripts.options import data_options, jobs_option
 
 
 @click.command(name="run")
@@ -21,8 +21,7 @@ from scripts.options import data_options
 @click.option("--stars", default="0.1,0.05,0.01", show_default=True, help="p-value thresholds, or 'none'.")
 @click.option("--se", "second_row", default="se", show_default=True, help="Under each coefficient: se, t, p, ci or none.")
 @click.option("--force", is_flag=True, help="Replace an existing run folder of the same name.")
-@click.option("--jobs", type=int, help="Processes estimating studies and drawing figures side by side (default: every "
-              "core available; 1 runs one thing at a time). The bundles are the same whatever the number.")
+@jobs_option("reading the data, estimating the studies and drawing their figures")
 def command(study: str, demo: bool, data_dir: Path | None, panel_file: Path | None, sample: str | None, out_root: Path,
             run_name: str | None, formats: str, stars: str, second_row: str, seed: int, firms: int, force: bool,
             jobs: int | None) -> None:
