@@ -12,8 +12,9 @@ survive (a fork of a process that has used a Rust thread pool waits for ever).
 A job is a picklable callable without arguments (a module-level function or a
 :func:`functools.partial` of one); its value, its exception and its warnings
 come back pickled.  With one worker, on a platform without a fork server, or
-inside a worker, the jobs run one after another in this process: the values are
-the same.
+inside a worker, the jobs run one after another in this process.  Inside the
+block every process runs its numerical libraries on one thread, so the values
+are the same to the last digit whatever the number of workers or of cores.
 
 Examples
 --------
@@ -41,6 +42,9 @@ T = TypeVar("T")
 
 #: whether this process is a worker (its own jobs then run one after another)
 _in_worker = False
+
+#: the variable Rust's rayon thread pool reads for its size
+RAYON_THREADS = "RAYON_NUM_THREADS"
 
 #: a warning raised in a worker, as it travels back: message, category, file, line
 CaughtWarning = tuple[str, type[Warning], str, int]
@@ -72,6 +76,9 @@ def check_workers(workers: int) -> int:
 class Workers:
     """Up to ``count`` worker processes for a run's independent jobs, started on entering the block.
 
+    Inside the block this process, too, runs its BLAS on one thread (put back
+    on leaving) and starts a Rust thread pool (diff-diff's) with one thread.
+
     Parameters
     ----------
     count : int
@@ -85,8 +92,10 @@ class Workers:
         self.count = check_workers(count)
         self.preload = list(preload)
         self._pool: ProcessPoolExecutor | None = None
+        self._restore: Callable[[], None] = _nothing
 
     def __enter__(self) -> Workers:
+        self._restore = _one_thread_each()
         if self.count > 1 and not _in_worker and "forkserver" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(self.preload)  # used when the fork server starts (once per process)
@@ -101,6 +110,7 @@ class Workers:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+        self._restore()
 
     def run(self, jobs: Sequence[Callable[[], T]], *, done: Callable[[int], None] | None = None) -> list[T]:
         """Run every job and return their values in order.
@@ -138,17 +148,33 @@ class Workers:
         return _collect([self._pool.submit(_run_job, job) for job in jobs], done)
 
 
-def _one_thread_each() -> None:
-    """In a new worker: the numerical libraries run on one thread each, as the workers share the cores.
+def _one_thread_each() -> Callable[[], None]:
+    """The numerical libraries of this process run on one thread; returns what puts their limits back.
 
-    Several workers whose libraries each start a thread per core would run more
-    threads than there are cores, which busy-waiting thread pools (OpenBLAS,
-    Rust's rayon) pay for dearly.
+    Called in every worker as it starts and in the calling process for the
+    block, so that no number depends on how many workers or cores there are
+    (a multi-threaded BLAS adds up in another order) and that workers sharing
+    the cores do not run a thread per core each, which busy-waiting thread
+    pools (OpenBLAS, Rust's rayon) pay for dearly.
     """
     from threadpoolctl import threadpool_limits
 
-    os.environ["RAYON_NUM_THREADS"] = "1"  # read when a Rust thread pool first starts
-    threadpool_limits(1)  # the BLAS libraries loaded so far (the fork server loaded the numerical ones)
+    rayon = os.environ.get(RAYON_THREADS)
+    os.environ[RAYON_THREADS] = "1"  # read when a Rust thread pool first starts
+    limits = threadpool_limits(1)  # the BLAS libraries loaded so far (the fork server loaded the numerical ones)
+
+    def restore() -> None:
+        limits.restore_original_limits()
+        if rayon is None:
+            os.environ.pop(RAYON_THREADS, None)
+        else:
+            os.environ[RAYON_THREADS] = rayon
+
+    return restore
+
+
+def _nothing() -> None:
+    """Nothing to put back."""
 
 
 def _start(pool: ProcessPoolExecutor, count: int) -> None:

@@ -73,6 +73,13 @@ def test_each_worker_runs_its_numerical_libraries_on_one_thread():
     assert limits == [({1}, "1"), ({1}, "1")]
 
 
+def test_this_process_is_held_to_one_thread_inside_the_block_only():
+    before = thread_limits()
+    with Workers(1):
+        assert thread_limits() == ({1}, "1")
+    assert thread_limits() == before
+
+
 def test_one_worker_runs_the_jobs_here_in_order():
     finished = []
     with Workers(1) as workers:
