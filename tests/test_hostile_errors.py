@@ -118,10 +118,37 @@ def test_ctrl_c_during_a_build_exits_130_and_writes_nothing(small_demo, tmp_path
         raise KeyboardInterrupt
 
     monkeypatch.setattr("panel.sources.folder.aggregate_patent_records", interrupted)
-    result = cli("build", "--data", small_demo, "--out", tmp_path / "p.parquet")
+    result = cli("build", "--data", small_demo, "--out", tmp_path / "p.parquet", "--jobs", "1")
     assert result.exit_code == 130
     assert result.stderr == "Error: interrupted (Ctrl-C); no output was written\n"
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("after", [1.5, 6.0])
+def test_ctrl_c_at_a_terminal_stops_a_parallel_run_and_its_workers_and_writes_nothing(small_demo, tmp_path, after):
+    """A real SIGINT to the process group, as a terminal sends it: while the data load, or while the studies run."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "scripts.cli", "run", "all", "--data", str(small_demo), "--out", str(out),
+               "--jobs", "2"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True, env={**os.environ, "TMPDIR": str(tmp_path)})
+    time.sleep(after)
+    os.killpg(process.pid, signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130, stderr
+    assert stderr.endswith("Error: interrupted (Ctrl-C); no output was written\n")
+    left = time.monotonic() + 10  # the fork server leaves once it has imported what it was importing
+    while subprocess.run(["pgrep", "-s", str(process.pid)], capture_output=True).stdout and time.monotonic() < left:
+        time.sleep(0.2)
+    assert subprocess.run(["pgrep", "-s", str(process.pid)], capture_output=True).stdout == b""  # no worker left
+    assert not out.exists() or [p for p in out.rglob("*") if p.is_file()] == []
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "out") == []  # no temporary file left
 
 
 def test_any_other_exception_is_one_line_naming_command_and_step(tmp_path, monkeypatch):
