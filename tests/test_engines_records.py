@@ -233,3 +233,20 @@ def test_csv_parts_with_other_columns_are_refused(tmp_path):
         f"{folder / 'part-1.csv'}: the columns differ from those of the first part {folder / 'part-0.csv'} "
         "(lacks: origin; adds: country); give every part the same columns"
     )
+
+
+#: TRANSACTIONS with cells padded by an ideographic and a no-break space, and one stock code behind a tab
+PADDED_TRANSACTIONS = (TRANSACTIONS.replace("000001,8542.31.00", "\u3000000001\u3000,8542.31.00")
+                       .replace("600000,84864000,202001,40,KR", "600000\u00a0,84864000, 202001,40,\u3000KR")
+                       + "\t600000,84864000,202001,40,KR\n")
+
+
+def test_cells_padded_with_unicode_spaces_read_as_their_text_and_a_tab_is_bad(tmp_path):
+    plain, padded = tmp_path / "plain.csv", tmp_path / "padded.csv"
+    plain.write_text(TRANSACTIONS, encoding="utf-8")
+    padded.write_text(PADDED_TRANSACTIONS, encoding="utf-8")
+    expected = aggregate_customs_transactions(plain)
+    result = aggregate_customs_transactions(padded, max_bad_share=0.2)
+    for name in ("hs8_month", "firm_year", "firm_year_group"):
+        pd.testing.assert_frame_equal(getattr(result, name), getattr(expected, name))
+    assert [(b.check.column, b.lines) for b in result.aggregation.bad] == [("Stkcd", (8,))]

@@ -62,6 +62,19 @@ def test_customs_aggregates_and_bad_rows_are_identical(tmp_path, spark):
         ]
 
 
+def test_cells_padded_with_unicode_spaces_are_trimmed_alike(tmp_path, spark):
+    from tests.test_engines_records import PADDED_TRANSACTIONS
+
+    path = tmp_path / "padded.csv"
+    path.write_text(PADDED_TRANSACTIONS, encoding="utf-8")
+    duck = aggregate_customs_transactions(path, max_bad_share=0.2)
+    spk = aggregate_customs_transactions(path, engine=spark, max_bad_share=0.2)
+    for name in ("hs8_month", "firm_year", "firm_year_group"):
+        pd.testing.assert_frame_equal(getattr(spk, name), getattr(duck, name))
+    assert [(b.check.column, b.count, b.lines) for b in spk.aggregation.bad] == [
+        (b.check.column, b.count, b.lines) for b in duck.aggregation.bad]
+
+
 def test_spark_numbers_the_lines_of_csv_parts_and_aligns_their_columns(tmp_path, spark):
     from tests.test_engines_records import csv_parts
 

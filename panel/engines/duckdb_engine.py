@@ -85,6 +85,9 @@ class DuckDBEngine:
     def quote(self, name: str) -> str:
         return '"' + name.replace('"', '""') + '"'
 
+    def trim(self, text: str) -> str:
+        return f"trim({text})"  # DuckDB's trim takes off exactly the space separators (Zs)
+
     # -- runs ----------------------------------------------------------------------------------
     def connect(self, scratch: Path):
         """A DuckDB connection with the memory limit and ``scratch`` as its spill folder."""

@@ -44,6 +44,12 @@ class Dialect(Protocol):
     def quote(self, name: str) -> str:
         """SQL: ``name`` as a quoted identifier."""
 
+    def trim(self, text: str) -> str:
+        """SQL: ``text`` without the Unicode space separators (category Zs: blank, no-break, ideographic ...) around it.
+
+        Tabs and line breaks are kept: a cell holding one is bad wherever it is read.
+        """
+
 
 @dataclass(frozen=True)
 class SourceColumn:
@@ -288,7 +294,7 @@ class RecordTable:
                 continue
             raw.append(f"{column.sql} AS _r{index}")
             text = f"CAST({column.sql} AS STRING)"
-            raw.append(f"{f'nullif(trim({text}), {EMPTY})' if column.kind == 'text' else text} AS _t{index}")
+            raw.append(f"{f'nullif({dialect.trim(text)}, {EMPTY})' if column.kind == 'text' else text} AS _t{index}")
         read = f"SELECT {kept}{', '.join(raw)} FROM {source}"
         typed = f"SELECT {kept}{self.typed(dialect, cells)} FROM ({read}) AS _cells"
         return f"SELECT *, {self.bad_reason_sql()} AS _bad FROM ({typed}) AS _typed"

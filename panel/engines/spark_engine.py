@@ -81,6 +81,9 @@ class SparkEngine:
     def quote(self, name: str) -> str:
         return "`" + name.replace("`", "``") + "`"
 
+    def trim(self, text: str) -> str:
+        return rf"regexp_replace({text}, '^\\p{{Zs}}+|\\p{{Zs}}+$', '')"  # Spark's trim takes off only U+0020
+
     # -- session -------------------------------------------------------------------------------
     @property
     def session(self):
