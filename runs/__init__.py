@@ -34,7 +34,11 @@ A study *kind* implements the protocol :class:`runs.kinds.StudyKind`:
 :func:`runs.run.run_studies` calls ``check`` for every study, then ``load``
 for every study, then ``estimate`` and ``render`` for every study, and only
 then writes all bundles together (staged inside the output root and moved
-into place), so a multi-study run fails before writing anything.
+into place), so a multi-study run fails before writing anything.  With
+``jobs`` above 1 the demo's files, the raw tables, the estimates and every
+figure and table are made side by side on worker processes
+(:mod:`runs.parallel`); a kind's loaded data, its results' content and its
+figures must therefore pickle.
 
 A new kind is added to :data:`runs.kinds.BUILTIN_KINDS` (a built-in study
 name -> a factory of the kind), or returned by :func:`runs.kinds.resolve` for

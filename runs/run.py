@@ -67,7 +67,9 @@ def run_studies(names: Sequence[str], choice: DataChoice, *, sample: str | None,
     With ``jobs`` above 1 the studies are estimated side by side, and then
     their tables and figures are drawn side by side, on up to ``jobs`` worker
     processes started with the run (:mod:`runs.parallel`); the bundles are the
-    same as with one.
+    same as with one, to the last digit.  A script that calls this with
+    ``jobs`` above 1 needs the ``if __name__ == "__main__":`` guard of every
+    multiprocessing program: each worker imports the script's main module.
 
     Returns
     -------
