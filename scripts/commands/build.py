@@ -26,7 +26,7 @@ from scripts.options import data_options, jobs_option
               help="Spark master with --engine spark: local[*] or a cluster URL (spark://host:7077, yarn).")
 @jobs_option("writing the demo and reading the raw tables")
 def command(data_dir: Path | None, demo: bool, out: Path, sample: str, cutoff_year: int, sanction_date: str,
-            winsorize: str, seed: int, firms: int, force: bool, engine: str, spark_master: str, jobs: int | None) -> None:
+            winsorize: str, seed: int, firms: int, force: bool, engine: str, spark_master: str, jobs: int) -> None:
     """Build the firm-year panel from raw files.
 
     Reads every raw table found in the folder, applies the standard filters
@@ -49,7 +49,7 @@ def command(data_dir: Path | None, demo: bool, out: Path, sample: str, cutoff_ye
     from panel.files import check_output_folder, refuse_existing
     from panel.firm_panel import companion_paths
     from runs.data import READER_MODULES, DataChoice, DataSource
-    from runs.parallel import Workers, usable_cores
+    from runs.parallel import Workers
 
     if out.suffix.lower() != ".parquet":
         raise click.UsageError(f"--out {out}: the panel is written as Parquet; name it *.parquet")
@@ -59,7 +59,7 @@ def command(data_dir: Path | None, demo: bool, out: Path, sample: str, cutoff_ye
     options = BuildOptions(cutoff_year=cutoff_year, sanction_date=sanction_date, winsorize=winsorize)
     records_engine = get_engine("spark", master=spark_master) if engine == "spark" else None  # None: DuckDB
     with (tempfile.TemporaryDirectory(prefix="chokepoint-demo-") as tmp,
-          Workers(usable_cores() if jobs is None else jobs, preload=READER_MODULES) as workers):
+          Workers(jobs, preload=READER_MODULES) as workers):
         panel = DataSource(choice, Path(tmp), engine=records_engine, run=workers.run).panel(options, sample)
     paths = panel.save(out, force=force)
     dropped = panel.drop_log.groupby(["stage", "reason"], sort=False).size()

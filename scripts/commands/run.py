@@ -24,7 +24,7 @@ from scripts.options import data_options, jobs_option
 @jobs_option("reading the data, estimating the studies and drawing their figures")
 def command(study: str, demo: bool, data_dir: Path | None, panel_file: Path | None, sample: str | None, out_root: Path,
             run_name: str | None, formats: str, stars: str, second_row: str, seed: int, firms: int, force: bool,
-            jobs: int | None) -> None:
+            jobs: int) -> None:
     """Run STUDY (a built-in name, a TOML file, or 'all') and write its run bundle.
 
     A bundle holds every table in every requested format (LaTeX fragment and
@@ -41,7 +41,6 @@ def command(study: str, demo: bool, data_dir: Path | None, panel_file: Path | No
     from report.bundle import parse_formats
     from report.style import Style
     from runs import DataChoice, default_run_name, run_studies, study_names
-    from runs.parallel import usable_cores
     from scripts.commands.table import parse_stars
     from scripts.progress import Progress
 
@@ -49,7 +48,7 @@ def command(study: str, demo: bool, data_dir: Path | None, panel_file: Path | No
     style = Style(stars=parse_stars(stars), second_row=second_row)
     written = run_studies(
         study_names(study, choice), choice, sample=sample, out_root=out_root, run_name=run_name or default_run_name(),
-        formats=parse_formats(formats), style=style, force=force, jobs=usable_cores() if jobs is None else jobs,
+        formats=parse_formats(formats), style=style, force=force, jobs=jobs,
         progress_factory=Progress,
     )
     for path in written:
