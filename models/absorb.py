@@ -353,13 +353,18 @@ def reuse_demeaning() -> Iterator[None]:
 
 def absorber_for(codes: Sequence[np.ndarray], weights: np.ndarray | None = None) -> Absorber:
     """An :class:`Absorber` for ``codes`` and ``weights``, shared inside :func:`reuse_demeaning`."""
+    return _shared_absorber(codes, weights)[0]
+
+
+def _shared_absorber(codes: Sequence[np.ndarray], weights: np.ndarray | None) -> tuple[Absorber, bytes]:
+    """The absorber of :func:`absorber_for` and its key in the reuse cache (empty outside it)."""
     reuse = _REUSE.get()
     if reuse is None:
-        return Absorber(codes, weights)
+        return Absorber(codes, weights), b""
     key = _absorber_key(codes, weights)
     if key not in reuse.absorbers:
         reuse.absorbers[key] = Absorber(codes, weights)
-    return reuse.absorbers[key]
+    return reuse.absorbers[key], key
 
 
 def demeaned_columns(
@@ -372,11 +377,10 @@ def demeaned_columns(
     were. ``remember=False`` neither looks up nor keeps the columns (for
     one-off columns such as placebo draws); the preparation is still shared.
     """
-    absorber = absorber_for(codes, weights)
+    absorber, owner = _shared_absorber(codes, weights)
     reuse = _REUSE.get()
     if reuse is None or not remember:
         return absorber.demean(columns)
-    owner = _absorber_key(codes, weights)
     keys = [(owner, _digest(np.ascontiguousarray(columns[:, j], dtype=float))) for j in range(columns.shape[1])]
     missing = [j for j, key in enumerate(keys) if key not in reuse.columns]
     if missing:
