@@ -29,6 +29,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import signal
 import threading
 import warnings
 from collections.abc import Callable, Sequence
@@ -99,7 +100,8 @@ class Workers:
         if self.count > 1 and not _in_worker and "forkserver" in multiprocessing.get_all_start_methods():
             context = multiprocessing.get_context("forkserver")
             context.set_forkserver_preload(self.preload)  # used when the fork server starts (once per process)
-            self._pool = ProcessPoolExecutor(self.count, mp_context=context, initializer=_one_thread_each)
+            _start_fork_server()
+            self._pool = ProcessPoolExecutor(self.count, mp_context=context, initializer=_worker_started)
             # Start the fork server and every worker now, from a thread: the fork server
             # imports ``preload`` before it answers, while the caller goes on.
             threading.Thread(target=_start, args=(self._pool, self.count), daemon=True).start()
@@ -173,13 +175,49 @@ def _one_thread_each() -> Callable[[], None]:
     return restore
 
 
+def _start_fork_server() -> None:
+    """Start the fork server (if it is not running) deaf to Ctrl-C, so that it never dies mid-import with a traceback.
+
+    A signal ignored when a program starts stays ignored in it: the server is
+    started with SIGINT ignored here (from the main thread, where signals can
+    be set); its workers set their own handler (:func:`_worker_started`).
+    """
+    from multiprocessing import forkserver
+
+    if threading.current_thread() is not threading.main_thread():
+        forkserver.ensure_running()
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _worker_started() -> None:
+    """In a new worker: Ctrl-C ends it at once and quietly, and its libraries run on one thread.
+
+    Ctrl-C at a terminal reaches every process of the run: the calling process
+    says that the run was interrupted and removes what was staged; a worker has
+    nothing to clean up or to say (a traceback of its own would only clutter
+    the terminal).
+    """
+    signal.signal(signal.SIGINT, _leave_quietly)
+    _one_thread_each()
+
+
+def _leave_quietly(signum: int, frame: object) -> None:
+    """End the worker process now, with the exit status of a process killed by ``signum``."""
+    os._exit(128 + signum)
+
+
 def _nothing() -> None:
     """Nothing to put back."""
 
 
 def _start(pool: ProcessPoolExecutor, count: int) -> None:
     """Have ``pool`` start ``count`` workers (it starts one per job submitted while none is idle)."""
-    with suppress(RuntimeError):  # the pool was shut down before it started
+    with suppress(Exception):  # shut down before it started, or a worker died (Ctrl-C): run() reports it
         for _ in range(count):
             pool.submit(int)
 

@@ -141,8 +141,10 @@ def test_ctrl_c_at_a_terminal_stops_a_parallel_run_and_its_workers_and_writes_no
     time.sleep(after)
     os.killpg(process.pid, signal.SIGINT)
     _, stderr = process.communicate(timeout=60)
-    assert process.returncode == 130, stderr
-    assert stderr.endswith("Error: interrupted (Ctrl-C); no output was written\n")
+    # 130, or killed by the SIGINT itself when it reaches the process again as it shuts down; a shell says 130 to both
+    assert process.returncode in (130, -signal.SIGINT), stderr
+    assert [line for line in stderr.splitlines() if not line.startswith("Warning: ")] == [
+        "Error: interrupted (Ctrl-C); no output was written"]  # no traceback from the workers or the fork server
     left = time.monotonic() + 10  # the fork server leaves once it has imported what it was importing
     while subprocess.run(["pgrep", "-s", str(process.pid)], capture_output=True).stdout and time.monotonic() < left:
         time.sleep(0.2)
