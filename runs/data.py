@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from data_schemas.errors import InputError
+from panel.jobs import JobRunner
 from panel.sources.folder import FileRecord
 
 #: what the workers of :attr:`DataSource.run` import before they are forked: the demo and the readers
@@ -76,8 +76,8 @@ class DataSource:
     engine : panel.engines engine, optional
         What aggregates record-level tables (DuckDB by default).
     run : callable, optional
-        Runs a list of jobs and returns their values in order (e.g.
-        :meth:`runs.parallel.Workers.run`): the demo's files are then written,
+        A job runner (:mod:`panel.jobs`, e.g. :meth:`runs.parallel.Workers.run`):
+        the demo's files are then written,
         and the raw tables read, side by side (with the default engine only; a
         given engine stays here).
     """
@@ -85,7 +85,7 @@ class DataSource:
     choice: DataChoice
     workdir: Path
     engine: Any = None
-    run: Callable[[list[Callable[[], Any]]], list[Any]] | None = None
+    run: JobRunner | None = None
     files: list[dict[str, Any]] = field(default_factory=list)
     _raw_folder: Path | None = None
     _imports_folder: Path | None = None

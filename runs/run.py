@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 import tempfile
 from collections.abc import Callable, Sequence
 from contextlib import ExitStack, suppress
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from data_schemas.errors import InputError
+from panel.jobs import largest_first
 from runs.data import READER_MODULES, DataChoice, DataSource
 from runs.kinds import BUILTIN_KINDS, StudyKind, resolve
 from runs.parallel import Workers
@@ -139,7 +141,9 @@ def _draw(folders: Sequence[Path], contents: Sequence[Any], *, formats: tuple[st
     tables = [partial(write_tables, folder, content.tables, formats=formats, style=style)
               for folder, content in zip(folders, contents)]
     jobs: list[Callable[[], Any]] = [*(partial(draw_figure, *figure) for figure in figures), *tables]
-    drawn = workers.run(jobs)
+    # the figures holding the most data (dossiers, synthetic controls) take longest: they start first
+    sizes = [*(len(pickle.dumps(draw)) for _, _, draw in figures), *(0 for _ in tables)]
+    drawn = largest_first(workers.run, jobs, sizes)
     files: dict[Path, dict[str, list[str]]] = {folder: {} for folder in folders}
     for (folder, name, _), written in zip(figures, drawn):
         files[folder][name] = written

@@ -11,11 +11,9 @@ the same arguments give byte-identical files.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -44,6 +42,7 @@ from panel.demo.treatment import (
 from panel.demo.truth import ground_truth
 from panel.demo.writer import WrittenFile, write_table
 from panel.files import atomic_directory, replaceable
+from panel.jobs import JobRunner, largest_first
 from panel.sources.formats import LAYOUTS
 
 GROUND_TRUTH_FILE = "ground_truth.json"
@@ -229,7 +228,7 @@ def write_files(data: DemoData, folder: Path, written: list[WrittenFile]) -> lis
 
 
 def write_demo(out_dir: str | Path, *, seed: int = 0, n_firms: int = 4000, force: bool = False,
-               run: Callable[[list[Callable[[], Any]]], list[Any]] | None = None) -> list[WrittenFile]:
+               run: JobRunner | None = None) -> list[WrittenFile]:
     """Generate the demo data and write it to ``out_dir`` in one step.
 
     Parameters
@@ -244,10 +243,10 @@ def write_demo(out_dir: str | Path, *, seed: int = 0, n_firms: int = 4000, force
     force : bool
         Replace an earlier demo in ``out_dir``.
     run : callable, optional
-        Runs a list of jobs and returns their values in order (e.g.
-        :meth:`runs.parallel.Workers.run`): each table, the commodity imports
-        and the customs transactions are written by a job of their own; by
-        default here, one after another.  The files are the same.
+        A job runner (:mod:`panel.jobs`, e.g. :meth:`runs.parallel.Workers.run`):
+        each table, the commodity imports and the customs transactions are
+        written by a job of their own; by default here, one after another.
+        The files are the same.
 
     Returns
     -------
@@ -271,15 +270,13 @@ def write_demo(out_dir: str | Path, *, seed: int = 0, n_firms: int = 4000, force
         others = [partial(_write_imports, folder, seed),
                   partial(_write_transactions, folder, seed, data.tables["company"]["firm_id"], set(groups["exposed"]),
                           cutoff)]
-        done = (run or _one_after_another)([*tables, *others])
+        # the commodity imports and transactions, of no size known beforehand, first; then the largest tables
+        sizes = [*(table.size for table in data.tables.values()), *(float("inf") for _ in others)]
+        done = largest_first(run, [*tables, *others], sizes)
         written = write_files(data, folder, done[:len(tables)])
         for files in done[len(tables):]:
             written += files
     return written
-
-
-def _one_after_another(jobs: list[Callable[[], Any]]) -> list[Any]:
-    return [job() for job in jobs]
 
 
 def _write_imports(folder: Path, seed: int) -> list[WrittenFile]:
@@ -303,7 +300,7 @@ def _data_rows(path: Path) -> int:
 
 
 def simulate(out_dir: str | Path, seed: int = 0, n_firms: int = 4000, force: bool = False, *,
-             run: Callable[[list[Callable[[], Any]]], list[Any]] | None = None) -> Path:
+             run: JobRunner | None = None) -> Path:
     """Write a demo data set to ``out_dir`` and return the folder (for tests and notebooks).
 
     ``run`` writes the files side by side, as in :func:`write_demo`.

@@ -69,6 +69,7 @@ import pandas as pd
 from data_schemas.errors import InputError, check_choice, closest, during
 from data_schemas.raw import RAW_SCHEMAS
 from panel.engines import Engine
+from panel.jobs import JobRunner, largest_first
 from panel.sources.customs_transactions import aggregate_customs_transactions
 from panel.sources.formats import LAYOUTS
 from panel.sources.generic import read_mapped
@@ -172,10 +173,6 @@ class RawTables(Mapping):
 TABLE_NAMES: tuple[str, ...] = tuple(f.name for f in fields(RawTables) if f.name != "provenance")
 
 
-#: runs a list of jobs and returns their values in order (see :func:`load_folder`)
-JobRunner = Callable[[list[Callable[[], Any]]], list[Any]]
-
-
 def load_folder(
     path: str | Path, config: str | Path | Mapping | None = None, *, cutoff_year: int = 2019, engine: Engine | None = None,
     run: JobRunner | None = None,
@@ -194,11 +191,11 @@ def load_folder(
     engine : Engine, optional
         The engine that aggregates patent-level records (:mod:`panel.engines`; DuckDB by default).
     run : callable, optional
-        Runs a list of jobs (picklable callables without arguments) and returns
-        their values in order, e.g. :meth:`runs.parallel.Workers.run` to read
-        the tables side by side; by default they run here one after another.
-        Each job reads one table (or aggregates one record-level table), so it
-        must not be given with an ``engine`` that cannot be pickled.
+        A job runner (:mod:`panel.jobs`), e.g. :meth:`runs.parallel.Workers.run`
+        to read the tables side by side, the largest files first; by default
+        they are read here one after another.  Each job reads one table (or
+        aggregates one record-level table), so it must not be given with an
+        ``engine`` that cannot be pickled.
 
     Returns
     -------
@@ -215,17 +212,20 @@ def load_folder(
         raise InputError("data folder not found", file=folder, fix="pass the folder holding the raw files")
     entries, base = _read_config(folder, config)
     jobs: list[Callable[[], dict[str, tuple[pd.DataFrame | None, tuple[FileRecord, ...]]]]] = []
+    sizes: list[int] = []
     for name in (*LAYOUTS, "patent_firm_year"):
         entry = entries.get(name, {})
         files = _entry_files(entry, base, name) or (discover(folder, LAYOUTS[name].file_stem) if name in LAYOUTS else [])
         if files or "source" in entry:
             jobs.append(partial(_load_entry, name, entry, files, base, cutoff_year, engine))
+            sizes.append(_bytes(files))
     transactions = discover(folder, TRANSACTIONS_STEM)
     if transactions:
         jobs.append(partial(_load_transactions, transactions, engine))
+        sizes.append(_bytes(transactions))
     tables: dict[str, pd.DataFrame | None] = {}
     provenance: dict[str, tuple[FileRecord, ...]] = {}
-    for loaded in (run or _one_after_another)(jobs):
+    for loaded in largest_first(run, jobs, sizes):  # the largest files first, the values in table order
         for name, (table, records) in loaded.items():
             tables[name], provenance[name] = table, records
     missing = [name for name in REQUIRED_TABLES if tables.get(name) is None]
@@ -241,8 +241,9 @@ def load_folder(
     return RawTables(**{name: tables.get(name) for name in TABLE_NAMES}, provenance=provenance)
 
 
-def _one_after_another(jobs: list[Callable[[], Any]]) -> list[Any]:
-    return [job() for job in jobs]
+def _bytes(files: list[Path]) -> int:
+    """The size of ``files`` together (a file, or a folder of parts, as the file system gives it)."""
+    return sum(path.stat().st_size for path in files if path.is_file())
 
 
 def _load_entry(name: str, entry: Mapping, files: list[Path], base: Path, cutoff_year: int,
