@@ -39,6 +39,8 @@ from contextlib import suppress
 from types import TracebackType
 from typing import Any, TypeVar
 
+from panel.jobs import one_after_another
+
 T = TypeVar("T")
 
 #: whether this process is a worker (its own jobs then run one after another)
@@ -83,14 +85,17 @@ class Workers:
     Parameters
     ----------
     count : int
-        The most jobs to run at once; 1 runs every job in this process.
+        The most jobs to run at once; 1 runs every job in this process.  No
+        more workers are started than this process has cores: the jobs are
+        computations, which more processes than cores only slow down (and a
+        mistyped ``--jobs 1000`` would fork a thousand processes).
     preload : sequence of str
         Modules the fork server imports once before it forks the workers (what
         the jobs will need), so no worker imports them again.
     """
 
     def __init__(self, count: int, *, preload: Sequence[str] = ()) -> None:
-        self.count = check_workers(count)
+        self.count = min(check_workers(count), usable_cores())
         self.preload = list(preload)
         self._pool: ProcessPoolExecutor | None = None
         self._restore: Callable[[], None] = _nothing
@@ -141,12 +146,7 @@ class Workers:
             If a worker process died (out of memory, a crash in compiled code).
         """
         if self._pool is None or len(jobs) <= 1:
-            values = []
-            for index, job in enumerate(jobs):
-                values.append(job())
-                if done is not None:
-                    done(index)
-            return values
+            return one_after_another(list(jobs), done=done)
         return _collect([self._pool.submit(_run_job, job) for job in jobs], done)
 
 

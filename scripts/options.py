@@ -38,8 +38,8 @@ def data_options(*, panel: bool) -> Callable[[F], F]:
 def jobs_option(what: str) -> Callable[[F], F]:
     """``--jobs N``: how many processes do ``what`` side by side (the command receives ``jobs``, every core by default)."""
     return click.option("--jobs", type=int, callback=_every_core_by_default,
-                        help=f"Processes {what} side by side (default: every core available; 1 does one thing at a "
-                        "time). The output is the same whatever the number.")
+                        help=f"Processes {what} side by side (default and most: every core available; 1 does one "
+                        "thing at a time). The output is the same whatever the number.")
 
 
 def _every_core_by_default(ctx: click.Context, param: click.Parameter, value: int | None) -> int:

@@ -11,6 +11,9 @@ import pytest
 from data_schemas.errors import InputError
 from runs.parallel import Workers, check_workers, usable_cores
 
+#: tests of what only happens in another process (a machine with one core runs every job here)
+in_workers = pytest.mark.skipif(usable_cores() < 2, reason="one core: the jobs run in this process")
+
 
 def pid_and_square(value: int) -> tuple[int, int]:
     return value * value, os.getpid()
@@ -52,6 +55,7 @@ def fail_unpicklably() -> None:
     raise error
 
 
+@in_workers
 def test_values_come_back_in_the_order_of_the_jobs_from_other_processes():
     with Workers(2) as workers:
         values = workers.run([partial(pid_and_square, v) for v in range(6)])
@@ -113,6 +117,7 @@ def test_the_failure_reported_is_the_first_in_order_as_in_a_run_one_at_a_time():
         workers.run([partial(fail_after, 0.5, "first"), partial(fail_after, 0.0, "second")])
 
 
+@in_workers
 def test_an_exception_that_cannot_travel_comes_back_with_its_type_message_and_step():
     with Workers(2) as workers, pytest.raises(RuntimeError) as raised:
         workers.run([fail_unpicklably, partial(abs, 1)])
@@ -128,9 +133,17 @@ def test_warnings_raised_in_workers_are_raised_here_in_job_order():
     assert all(w.category is UserWarning for w in caught)
 
 
+@in_workers
 def test_a_worker_that_dies_is_an_error_not_a_wait():
     with Workers(2) as workers, pytest.raises(RuntimeError, match="^a worker process stopped abruptly"):
         workers.run([partial(os._exit, 3), partial(abs, 1)])
+
+
+def test_no_more_workers_start_than_there_are_cores():
+    with Workers(10 * usable_cores()) as workers:
+        pids = workers.run([partial(pid_and_square, v) for v in range(4 * usable_cores())])
+    assert workers.count == usable_cores()
+    assert len({pid for _, pid in pids}) <= usable_cores()
 
 
 @pytest.mark.parametrize("workers", [0, -1, 1.5, True])
