@@ -21,9 +21,14 @@ Job = Callable[[], Any]
 JobRunner = Callable[[list[Job]], list[Any]]
 
 
-def one_after_another(jobs: list[Job]) -> list[Any]:
-    """Run the jobs here, in order."""
-    return [job() for job in jobs]
+def one_after_another(jobs: list[Job], *, done: Callable[[int], None] | None = None) -> list[Any]:
+    """Run the jobs here, in order; ``done`` is called with each job's index as it finishes."""
+    values = []
+    for index, job in enumerate(jobs):
+        values.append(job())
+        if done is not None:
+            done(index)
+    return values
 
 
 def largest_first(run: JobRunner | None, jobs: Sequence[Job], sizes: Sequence[float]) -> list[Any]:
