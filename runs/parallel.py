@@ -45,6 +45,8 @@ T = TypeVar("T")
 
 #: whether this process is a worker (its own jobs then run one after another)
 _in_worker = False
+#: whether this worker is running a job (Ctrl-C then interrupts the job, which cleans up before the worker leaves)
+_in_job = False
 
 #: the variable Rust's rayon thread pool reads for its size
 RAYON_THREADS = "RAYON_NUM_THREADS"
@@ -195,18 +197,26 @@ def _start_fork_server() -> None:
 
 
 def _worker_started() -> None:
-    """In a new worker: Ctrl-C ends it at once and quietly, and its libraries run on one thread.
+    """In a new worker: Ctrl-C ends it quietly, and its libraries run on one thread.
 
     Ctrl-C at a terminal reaches every process of the run: the calling process
-    says that the run was interrupted and removes what was staged; a worker has
-    nothing to clean up or to say (a traceback of its own would only clutter
-    the terminal).
+    says that the run was interrupted and removes what was staged.  A worker
+    in a job lets the job unwind first (its temporary folders, DuckDB's scratch
+    among them, are removed), then leaves; an idle worker leaves at once.
+    Neither prints a traceback of its own, which would only clutter the terminal.
     """
-    signal.signal(signal.SIGINT, _leave_quietly)
+    signal.signal(signal.SIGINT, _on_ctrl_c)
     _one_thread_each()
 
 
-def _leave_quietly(signum: int, frame: object) -> None:
+def _on_ctrl_c(signum: int, frame: object) -> None:
+    """Interrupt the running job (:func:`_run_job` then leaves), or end an idle worker now."""
+    if _in_job:
+        raise KeyboardInterrupt
+    _leave(signum)
+
+
+def _leave(signum: int) -> None:
     """End the worker process now, with the exit status of a process killed by ``signum``."""
     os._exit(128 + signum)
 
@@ -259,14 +269,19 @@ def _warn_again(caught: dict[int, list[CaughtWarning]], *, upto: int) -> None:
 
 def _run_job(job: Callable[[], Any]) -> tuple[Any, list[CaughtWarning], Exception | None]:
     """In a worker: the job's value (or the exception it raised) and the warnings it raised."""
-    global _in_worker
-    _in_worker = True
-    with warnings.catch_warnings(record=True) as records:
-        warnings.simplefilter("always")
-        try:
-            value, failure = job(), None
-        except Exception as exc:
-            value, failure = None, _picklable(exc)
+    global _in_worker, _in_job
+    _in_worker = _in_job = True
+    try:
+        with warnings.catch_warnings(record=True) as records:
+            warnings.simplefilter("always")
+            try:
+                value, failure = job(), None
+            except Exception as exc:
+                value, failure = None, _picklable(exc)
+    except KeyboardInterrupt:  # the job has unwound and cleaned up after itself
+        _leave(signal.SIGINT)
+    finally:
+        _in_job = False
     return value, [(str(w.message), w.category, w.filename, w.lineno) for w in records], failure
 
 

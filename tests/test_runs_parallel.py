@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import warnings
 from functools import partial
+from pathlib import Path
 
 import pytest
 
@@ -47,6 +48,15 @@ class Unpicklable(Exception):
 
     def __reduce__(self):
         raise TypeError("cannot pickle a handle")
+
+
+def hold_a_temporary_folder(folder: str) -> None:
+    import tempfile
+    import time
+
+    with tempfile.TemporaryDirectory(dir=folder) as held:
+        (Path(held) / "pid").write_text(str(os.getpid()))
+        time.sleep(60)
 
 
 def fail_unpicklably() -> None:
@@ -144,6 +154,35 @@ def test_no_more_workers_start_than_there_are_cores():
         pids = workers.run([partial(pid_and_square, v) for v in range(4 * usable_cores())])
     assert workers.count == usable_cores()
     assert len({pid for _, pid in pids}) <= usable_cores()
+
+
+@in_workers
+def test_ctrl_c_in_a_worker_lets_its_job_clean_up_before_it_leaves(tmp_path):
+    import signal
+    import threading
+    import time
+
+    raised: list[BaseException] = []
+
+    def run() -> None:
+        with Workers(2) as workers:
+            try:
+                workers.run([partial(hold_a_temporary_folder, str(tmp_path)), partial(abs, 1)])
+            except BaseException as exc:
+                raised.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    for _ in range(300):
+        pids = list(tmp_path.glob("*/pid"))
+        if pids:
+            break
+        time.sleep(0.1)
+    os.kill(int(pids[0].read_text()), signal.SIGINT)
+    thread.join(timeout=60)
+    assert [str(exc) for exc in raised] == ["a worker process stopped abruptly (out of memory, or a crash in compiled "
+                                            "code); rerun with --jobs 1 to see where"]
+    assert list(tmp_path.iterdir()) == []  # its temporary folder went with it
 
 
 @pytest.mark.parametrize("workers", [0, -1, 1.5, True])
