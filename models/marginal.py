@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from data_schemas.errors import InputError, check_columns
+from models.distributions import t_quantile, t_sf
 from models.result import Result
 
 SEPARATOR = ":"
@@ -104,13 +104,13 @@ def lincom(result: Result, weights: Mapping[str, float], level: float = 0.95) ->
     estimate = float(a @ result.coef)
     se = float(np.sqrt(a @ result.cov_matrix @ a))
     tstat = estimate / se
-    half = stats.t.ppf(0.5 + level / 2, result.df_inference) * se
+    half = t_quantile(0.5 + level / 2, result.df_inference) * se
     return LinearCombination(
         weights=tuple(weights.items()),
         estimate=estimate,
         std_error=se,
         tstat=tstat,
-        pvalue=float(2 * stats.t.sf(abs(tstat), result.df_inference)),
+        pvalue=float(2 * t_sf(abs(tstat), result.df_inference)),
         lower=estimate - half,
         upper=estimate + half,
     )

@@ -8,9 +8,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from data_schemas.errors import InputError
+from models.distributions import chi2_sf, normal_quantile, normal_sf
 from models.result import Result, WaldTest
 
 #: How each variance estimator of a Poisson model is described in table notes.
@@ -66,7 +66,7 @@ class PoissonResult(Result):
     @property
     def pvalues(self) -> pd.Series:
         """Two-sided p-values from the standard normal distribution."""
-        values = 2 * stats.norm.sf(np.abs(self.tstats.to_numpy()))
+        values = 2 * normal_sf(np.abs(self.tstats.to_numpy()))
         return pd.Series(values, index=list(self.names), name="pvalues")
 
     def conf_int(self, level: float = 0.95) -> pd.DataFrame:
@@ -85,7 +85,7 @@ class PoissonResult(Result):
         q = len(idx)
         chi2 = float(b @ np.linalg.solve(self.cov_matrix[np.ix_(idx, idx)], b))
         return WaldTest(terms=tuple(terms), statistic=chi2 / q, df_num=q, df_denom=0,
-                        pvalue=float(stats.chi2.sf(chi2, q)))
+                        pvalue=chi2_sf(chi2, q))
 
     def percent_effects(self, level: float = 0.95) -> pd.DataFrame:
         """Coefficients as percentage changes of the expected outcome.
@@ -188,4 +188,4 @@ class PoissonResult(Result):
 def _critical(level: float) -> float:
     if not 0 < level < 1:
         raise InputError(f"confidence level must be between 0 and 1, got {level}")
-    return float(stats.norm.ppf(0.5 + level / 2))
+    return normal_quantile(0.5 + level / 2)

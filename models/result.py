@@ -8,9 +8,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from data_schemas.errors import InputError, did_you_mean
+from models.distributions import f_sf, t_quantile, t_sf
 from models.spec import Spec
 
 #: How each variance estimator is described in table notes.
@@ -172,14 +172,14 @@ class Result:
     @property
     def pvalues(self) -> pd.Series:
         """Two-sided p-values from a t distribution with ``df_inference`` degrees of freedom."""
-        values = 2 * stats.t.sf(np.abs(self.tstats.to_numpy()), self.df_inference)
+        values = 2 * t_sf(np.abs(self.tstats.to_numpy()), self.df_inference)
         return pd.Series(values, index=list(self.names), name="pvalues")
 
     def critical_value(self, level: float = 0.95) -> float:
         """The two-sided critical value of :meth:`conf_int`: a t quantile with ``df_inference`` degrees of freedom."""
         if not 0 < level < 1:
             raise InputError(f"confidence level must be between 0 and 1, got {level}")
-        return float(stats.t.ppf(0.5 + level / 2, self.df_inference))
+        return t_quantile(0.5 + level / 2, self.df_inference)
 
     def conf_int(self, level: float = 0.95) -> pd.DataFrame:
         """Confidence intervals (columns ``lower``, ``upper``) from the t distribution."""
@@ -242,7 +242,7 @@ class Result:
             statistic=statistic,
             df_num=q,
             df_denom=self.df_inference,
-            pvalue=float(stats.f.sf(statistic, q, self.df_inference)),
+            pvalue=f_sf(statistic, q, self.df_inference),
         )
 
     def with_pretrend(self, terms: Sequence[str]) -> Result:

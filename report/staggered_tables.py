@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from data_schemas.errors import InputError
+from models.distributions import normal_sf
 from models.staggered import StaggeredResult
 from models.staggered import results as staggered_results
 from report.table import CoefficientRow, Estimate, Panel, StatisticRow, Table
@@ -60,7 +60,7 @@ class StaggeredDesign:
 def table_estimate(value: staggered_results.Estimate) -> Estimate:
     """A staggered estimate as a table cell; the p-value is two-sided from the normal distribution."""
     z = value.estimate / value.std_error if value.std_error > 0 else np.nan
-    return Estimate(value=value.estimate, std_error=value.std_error, pvalue=float(2 * stats.norm.sf(abs(z))),
+    return Estimate(value=value.estimate, std_error=value.std_error, pvalue=float(2 * normal_sf(abs(z))),
                     lower=value.lower, upper=value.upper)
 
 

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from models.distributions import chi2_sf
 from models.staggered import diff_diff_adapter
 from models.staggered.data import prepare
 from models.staggered.event_time import event_estimates
@@ -49,7 +49,7 @@ def imputation(
     test = fitted.lead_test
     statistic = test.f_statistic * test.df
     pre = PretrendTest(test.event_times, statistic, test.df,
-                       float(stats.chi2.sf(statistic, test.df))) if np.isfinite(statistic) else None
+                       chi2_sf(statistic, test.df)) if np.isfinite(statistic) else None
     return StaggeredResult(
         estimator="imputation",
         outcome=outcome,

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy import stats
+
+from models.distributions import chi2_sf, normal_quantile
 
 #: Two-sided level of the confidence intervals stored in every result.
 LEVEL = 0.95
@@ -29,7 +30,7 @@ class Estimate:
     @classmethod
     def normal(cls, estimate: float, std_error: float, critical: float | None = None) -> Estimate:
         """An estimate with the interval ``estimate ± critical · std_error`` (normal by default)."""
-        z = stats.norm.ppf(0.5 + LEVEL / 2) if critical is None else critical
+        z = normal_quantile(0.5 + LEVEL / 2) if critical is None else critical
         return cls(float(estimate), float(std_error), float(estimate - z * std_error), float(estimate + z * std_error))
 
     def to_dict(self) -> dict[str, float]:
@@ -62,7 +63,7 @@ class PretrendTest:
         v = np.asarray(cov, dtype=float).reshape(len(b), len(b))
         statistic = float(b @ np.linalg.pinv(v) @ b)
         df = int(np.linalg.matrix_rank(v))
-        return cls(tuple(int(e) for e in event_times), statistic, df, float(stats.chi2.sf(statistic, df)))
+        return cls(tuple(int(e) for e in event_times), statistic, df, chi2_sf(statistic, df))
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-able form."""

@@ -62,7 +62,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from scipy import stats
+from scipy import special
 
 from panel.demo.params import DATA_VINTAGE, DemoParams
 
@@ -210,9 +210,9 @@ def simulate_patent_counts(
         u = rng.random(len(fi))
         v = rng.random(len(fi))
         shift = tau if kind == "invention" else 0.0
-        total = grown_count(stats.poisson.ppf(u, np.exp(log_mean[kind] + shift)), growth[kind], v)
+        total = grown_count(poisson_quantile(u, np.exp(log_mean[kind] + shift)), growth[kind], v)
         if kind == "invention":
-            counterfactual = grown_count(stats.poisson.ppf(u, np.exp(log_mean[kind])), growth[kind], v)
+            counterfactual = grown_count(poisson_quantile(u, np.exp(log_mean[kind])), growth[kind], v)
         joint[kind] = rng.binomial(total, joint_p[fi])
         own[kind] = total - joint[kind]
         subsidiaries = rng.poisson(np.exp(log_mean[kind] + shift + growth[kind]) * subsidiary_multiple[fi])
@@ -220,6 +220,26 @@ def simulate_patent_counts(
         group_own[kind] = own[kind] + subsidiaries - subsidiaries_joint
         group_joint[kind] = joint[kind] + subsidiaries_joint
     return PatentCounts(own, joint, group_own, group_joint, counterfactual, event_time, first_treat_year[fi])
+
+
+def poisson_quantile(q: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    """The ``q`` quantiles of Poisson distributions with means ``mean``: the least count whose CDF reaches ``q``.
+
+    The continuous inverse of the Poisson CDF in its count (``pdtrik``, through
+    the regularized incomplete gamma function) rounded up is that count or one
+    above it; one evaluation of the CDF decides which. The values are those of
+    ``scipy.stats.poisson.ppf`` (-1 for ``q = 0``), without importing
+    ``scipy.stats``.
+
+    Examples
+    --------
+    >>> poisson_quantile(np.array([0.1, 0.5, 0.99]), np.array([1.0, 1.0, 4.0])).tolist()
+    [0.0, 1.0, 9.0]
+    """
+    above = np.ceil(special.pdtrik(q, mean))
+    below = np.maximum(above - 1, 0)
+    count = np.where(special.pdtr(below, mean) >= q, below, above)
+    return np.where(q == 0, -1.0, count)
 
 
 def grown_count(count: np.ndarray, growth: np.ndarray, v: np.ndarray) -> np.ndarray:
