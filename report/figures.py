@@ -37,11 +37,14 @@ def save(figure, stem: str | Path) -> list[Path]:
 
     Both files are cropped to the one bounding box of everything drawn (plus
     :data:`PAD_INCHES`), measured once: ``bbox_inches="tight"`` would lay out
-    the figure again for each file.
+    the figure again for each file. The layout engine that
+    ``Figure.tight_layout`` leaves behind is dropped first, as the layout is
+    done: with it, ``savefig`` lays the figure out once more before each file.
     """
     stem = Path(stem)
     stem.parent.mkdir(parents=True, exist_ok=True)
     paths = [stem.with_name(stem.name + ".pdf"), stem.with_name(stem.name + ".png")]
+    figure.set_layout_engine(None)
     box = figure.get_tightbbox(figure.canvas.get_renderer()).padded(PAD_INCHES)
     for path in paths:
         figure.savefig(path, dpi=DPI, bbox_inches=box, metadata={"CreationDate": None} if path.suffix == ".pdf" else None)

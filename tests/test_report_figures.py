@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from data_schemas.errors import InputError
-from report.figures import event_study_plot, marginal_return_plot
+from report.figures import event_study_plot, marginal_return_plot, pyplot, save
 
 
 @pytest.fixture
@@ -44,3 +44,22 @@ def test_bad_points_are_errors(event_points, tmp_path):
         event_study_plot({"TWFE": event_points.drop(columns="upper")}, tmp_path / "x")
     with pytest.raises(InputError, match=r"no marginal-return \(exposed\) points to plot"):
         marginal_return_plot({"exposed": pd.DataFrame(columns=["period", "estimate", "lower", "upper"])}, tmp_path / "y")
+
+
+def test_save_draws_a_laid_out_figure_once_per_file(tmp_path, monkeypatch):
+    import matplotlib.figure
+
+    draws = []
+    original = matplotlib.figure.Figure.draw
+
+    def counted(self, renderer):
+        draws.append(renderer)
+        return original(self, renderer)
+
+    figure, axes = pyplot().subplots(1, 2)
+    axes[0].plot([0, 1], [1, 0])
+    figure.tight_layout()
+    monkeypatch.setattr(matplotlib.figure.Figure, "draw", counted)
+    paths = save(figure, tmp_path / "laid_out")
+    assert [p.name for p in paths] == ["laid_out.pdf", "laid_out.png"]
+    assert len(draws) == 2, "one draw per file, no layout pass before each"
