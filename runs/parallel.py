@@ -26,6 +26,8 @@ Examples
 
 from __future__ import annotations
 
+import heapq
+import math
 import multiprocessing
 import os
 import pickle
@@ -33,7 +35,7 @@ import signal
 import threading
 import warnings
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, as_completed, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import suppress
 from types import TracebackType
@@ -151,6 +153,39 @@ class Workers:
             return one_after_another(list(jobs), done=done)
         return _collect([self._pool.submit(_run_job, job) for job in jobs], done)
 
+    def run_then(self, jobs: Sequence[Callable[[], T]], then: Callable[[int, T], Sequence[tuple[Callable[[], Any], float]]],
+                 *, done: Callable[[int], None] | None = None) -> list[tuple[T, list[Any]]]:
+        """Run every job and, as soon as one finishes, the follow-up jobs its value calls for.
+
+        A run draws a study's figures while other studies are still being
+        estimated, instead of waiting for the last estimate.  Every job is
+        handed to a worker only when one is free, the largest of those ready
+        first (the jobs of ``jobs`` before any follow-up: they free more work),
+        so that the last to finish is a short one (one more waits in the
+        workers' queue, so that no worker waits for a job to be pickled).
+
+        Parameters
+        ----------
+        jobs : sequence of picklable callables without arguments
+            The first jobs.
+        then : callable
+            Called here with a first job's index and value; returns its
+            follow-up jobs, each with its size (a proxy of its cost).
+        done : callable, optional
+            Called here with a first job's index as it finishes.
+
+        Returns
+        -------
+        list of (value, list)
+            Each first job's value and the values of its follow-ups (in the
+            order ``then`` gave them).  The warnings are raised here, and the
+            exception raised is the first, in the order of a run one job after
+            another: a first job, then its follow-ups, then the next first job.
+        """
+        if self._pool is None:
+            return _one_then_another(jobs, then, done)
+        return _Staged(self._pool, self.count, then, done).run(jobs)
+
 
 def _one_thread_each() -> Callable[[], None]:
     """The numerical libraries of this process run on one thread; returns what puts their limits back.
@@ -254,16 +289,96 @@ def _collect(pending: list[Future], done: Callable[[int], None] | None) -> list[
         if failures and all(i in values for i in range(min(failures))):
             for other in pending:
                 other.cancel()
-            _warn_again(caught, upto=min(failures) + 1)
+            _warn_again(caught, keys=range(min(failures) + 1))
             raise failures[min(failures)]
-    _warn_again(caught, upto=len(pending))
+    _warn_again(caught, keys=range(len(pending)))
     return [values[index] for index in range(len(pending))]
 
 
-def _warn_again(caught: dict[int, list[CaughtWarning]], *, upto: int) -> None:
-    """Raise here the warnings of jobs ``0 .. upto - 1``, in job order."""
-    for index in range(upto):
-        for message, category, filename, lineno in caught.get(index, ()):
+def _one_then_another(jobs: Sequence[Callable[[], T]], then: Callable[[int, T], Sequence[tuple[Callable[[], Any], float]]],
+                      done: Callable[[int], None] | None) -> list[tuple[T, list[Any]]]:
+    """:meth:`Workers.run_then` here: each job, then its follow-ups, in order."""
+    values: list[tuple[T, list[Any]]] = []
+    for index, job in enumerate(jobs):
+        value = job()
+        if done is not None:
+            done(index)
+        values.append((value, one_after_another([follow_up for follow_up, _ in then(index, value)])))
+    return values
+
+
+class _Staged:
+    """The scheduler of :meth:`Workers.run_then` on a pool.
+
+    Every job has a key in the order of a run one after another: ``(i,)`` for
+    first job ``i``, ``(i, k)`` for its ``k``-th follow-up.  After a failure
+    only jobs before it in that order are still handed out, so the failure
+    raised is the one such a run would meet.
+    """
+
+    def __init__(self, pool: ProcessPoolExecutor, workers: int, then: Callable[[int, Any], Sequence[tuple[Callable[[], Any], float]]],
+                 done: Callable[[int], None] | None) -> None:
+        self.pool, self.workers, self.then, self.done = pool, workers, then, done
+        self.ready: list[tuple[float, tuple[int, ...], Callable[[], Any]]] = []  # a heap: largest size, then key
+        self.running: dict[Future, tuple[int, ...]] = {}
+        self.values: dict[tuple[int, ...], Any] = {}
+        self.caught: dict[tuple[int, ...], list[CaughtWarning]] = {}
+        self.failures: dict[tuple[int, ...], Exception] = {}
+        self.follow_ups: dict[int, int] = {}
+
+    def run(self, jobs: Sequence[Callable[[], Any]]) -> list[tuple[Any, list[Any]]]:
+        for index, job in enumerate(jobs):
+            heapq.heappush(self.ready, (-math.inf, (index,), job))
+        try:
+            self._hand_out()
+            while self.running:
+                finished, _ = wait(self.running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    self._finished(self.running.pop(future), future)
+                self._hand_out()
+        finally:
+            for future in self.running:
+                future.cancel()
+        keys = sorted(self.caught)
+        if self.failures:
+            first = min(self.failures)
+            _warn_again(self.caught, keys=[key for key in keys if key <= first])
+            raise self.failures[first]
+        _warn_again(self.caught, keys=keys)
+        return [(self.values[(index,)], [self.values[(index, k)] for k in range(self.follow_ups[index])])
+                for index in range(len(jobs))]
+
+    def _hand_out(self) -> None:
+        """Submit the largest ready jobs while a worker is free, and one more; after a failure only those before it."""
+        while self.ready and len(self.running) <= self.workers:
+            _, key, job = heapq.heappop(self.ready)
+            if self.failures and key > min(self.failures):
+                continue
+            self.running[self.pool.submit(_run_job, job)] = key
+
+    def _finished(self, key: tuple[int, ...], future: Future) -> None:
+        try:
+            value, self.caught[key], failure = future.result()
+        except BrokenProcessPool as exc:
+            raise RuntimeError("a worker process stopped abruptly (out of memory, or a crash in compiled code); "
+                               "rerun with --jobs 1 to see where") from exc
+        if failure is not None:
+            self.failures[key] = failure
+            return
+        self.values[key] = value
+        if len(key) == 1:
+            if self.done is not None:
+                self.done(key[0])
+            follow_ups = self.then(key[0], value)
+            self.follow_ups[key[0]] = len(follow_ups)
+            for number, (job, size) in enumerate(follow_ups):
+                heapq.heappush(self.ready, (-size, (key[0], number), job))
+
+
+def _warn_again(caught: dict[Any, list[CaughtWarning]], *, keys: Sequence[Any]) -> None:
+    """Raise here the warnings of the jobs ``keys``, in that order."""
+    for key in keys:
+        for message, category, filename, lineno in caught.get(key, ()):
             warnings.warn_explicit(message, category, filename, lineno)
 
 

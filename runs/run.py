@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from data_schemas.errors import InputError
-from panel.jobs import largest_first
 from runs.data import READER_MODULES, DataChoice, DataSource
 from runs.kinds import BUILTIN_KINDS, StudyKind, resolve
 from runs.parallel import Workers
@@ -59,15 +58,15 @@ def run_studies(names: Sequence[str], choice: DataChoice, *, sample: str | None,
     """Run each study and write its bundle to ``out_root/<study>/<run_name>``.
 
     Every study is checked before anything is estimated (its data choice and
-    sample, the targets, then each study's data are loaded and checked), every
-    study is estimated before anything is written, and the bundles are written
-    into temporary folders inside ``out_root`` and moved into place together:
-    a run of several studies that fails leaves no bundle behind.  The user
+    sample, the targets, then each study's data are loaded and checked) and
+    the bundles are written into temporary folders inside ``out_root`` and
+    moved into place together once every study is estimated and drawn: a run
+    of several studies that fails leaves no bundle behind.  The user
     warnings each study raises while its data are read and its models
     estimated go into its bundle (results.json and the page), each once.
 
-    With ``jobs`` above 1 the studies are estimated side by side, and then
-    their tables and figures are drawn side by side, on up to ``jobs`` worker
+    With ``jobs`` above 1 the studies are estimated side by side, and each
+    study's tables and figures are drawn as soon as it is estimated, on up to ``jobs`` worker
     processes started with the run (:mod:`runs.parallel`); the bundles are the
     same as with one, to the last digit.  A script that calls this with
     ``jobs`` above 1 needs the ``if __name__ == "__main__":`` guard of every
@@ -101,16 +100,18 @@ def run_studies(names: Sequence[str], choice: DataChoice, *, sample: str | None,
             with recording(said):
                 data = kind.load(source, sample)
             estimations.append(partial(_estimated, kind, data, choice, list(source.files), said))
-        contents = workers.run(estimations, done=lambda i: progress.step(f"{kinds[i].name}: estimated"))
         new_study_folders = [target.parent for target in targets if not target.parent.exists()]
         try:
             with ExitStack() as stack:
                 folders = [stack.enter_context(atomic_directory(target, force=force, marker=MANIFEST_FILE))
                            for target in targets]
-                drawn = _draw(folders, contents, formats=formats, style=style, workers=workers)
-                for kind, folder, content, target in zip(kinds, folders, contents, targets):
+                # each study's tables and figures are drawn as soon as it is estimated, beside the others' estimation
+                finished = workers.run_then(
+                    estimations, lambda i, content: _drawing(folders[i], content, formats=formats, style=style),
+                    done=lambda i: progress.step(f"{kinds[i].name}: estimated"))
+                for kind, folder, (content, drawn), target in zip(kinds, folders, finished, targets):
                     progress.step(f"{kind.name}: writing {target}")
-                    finish_bundle(folder, content, drawn[folder], formats=formats, style=style)
+                    finish_bundle(folder, content, _figure_files(content, drawn), formats=formats, style=style)
         except BaseException:
             for folder in new_study_folders:  # left empty by the failed write
                 with suppress(OSError):
@@ -132,19 +133,19 @@ def _estimated(kind: StudyKind, data: Any, choice: DataChoice, read: list[dict[s
                          title=rendered.title, description=rendered.description, warnings=distinct(said))
 
 
-def _draw(folders: Sequence[Path], contents: Sequence[Any], *, formats: tuple[str, ...], style: Any,
-          workers: Workers) -> dict[Path, dict[str, list[str]]]:
-    """Every study's tables and figures written into its folder; folder -> figure name -> files drawn."""
+def _drawing(folder: Path, content: Any, *, formats: tuple[str, ...], style: Any) -> list[tuple[Callable[[], Any], float]]:
+    """The jobs that draw a study's figures (in the order of ``content.figures``), then write its tables, with their sizes.
+
+    A figure's size is that of what it draws, pickled: the dossiers and
+    synthetic controls, which take longest, start first.
+    """
     from report.bundle import draw_figure, write_tables
 
-    figures = [(folder, name, draw) for folder, content in zip(folders, contents) for name, draw in content.figures.items()]
-    tables = [partial(write_tables, folder, content.tables, formats=formats, style=style)
-              for folder, content in zip(folders, contents)]
-    jobs: list[Callable[[], Any]] = [*(partial(draw_figure, *figure) for figure in figures), *tables]
-    # the figures holding the most data (dossiers, synthetic controls) take longest: they start first
-    sizes = [*(len(pickle.dumps(draw)) for _, _, draw in figures), *(0 for _ in tables)]
-    drawn = largest_first(workers.run, jobs, sizes)
-    files: dict[Path, dict[str, list[str]]] = {folder: {} for folder in folders}
-    for (folder, name, _), written in zip(figures, drawn):
-        files[folder][name] = written
-    return files
+    figures = [(partial(draw_figure, folder, name, draw), float(len(pickle.dumps(draw))))
+               for name, draw in content.figures.items()]
+    return [*figures, (partial(write_tables, folder, content.tables, formats=formats, style=style), 0.0)]
+
+
+def _figure_files(content: Any, drawn: Sequence[Any]) -> dict[str, list[str]]:
+    """Figure name -> the files drawn for it, from the values of :func:`_drawing`'s jobs."""
+    return dict(zip(content.figures, drawn[:len(content.figures)], strict=True))

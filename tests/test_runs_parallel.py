@@ -193,3 +193,47 @@ def test_a_worker_count_below_one_or_not_whole_is_refused(workers):
 
 def test_the_usable_cores_are_at_least_one():
     assert usable_cores() >= 1
+
+
+def count_to(value: int) -> list[int]:
+    return list(range(value))
+
+
+def follow_ups_of(index: int, value: list[int]) -> list[tuple[partial, float]]:
+    """Follow-ups: the square of each number the first job gave (the largest number handed out first)."""
+    return [(partial(pid_and_square, number), float(number)) for number in value]
+
+
+def ran_order(index: int, value: int) -> list[tuple[partial, float]]:
+    return [(partial(warn, f"follow-up {index}.{k}"), float(k)) for k in range(2)]
+
+
+@pytest.mark.parametrize("count", [1, 2])
+def test_run_then_gives_each_first_value_with_its_follow_ups_in_order(count):
+    finished = []
+    with Workers(count) as workers:
+        values = workers.run_then([partial(count_to, n) for n in (3, 0, 2)], follow_ups_of, done=finished.append)
+    assert [(first, [square for square, _ in follow]) for first, follow in values] == [
+        ([0, 1, 2], [0, 1, 4]), ([], []), ([0, 1], [0, 1])]
+    assert sorted(finished) == [0, 1, 2]
+
+
+@pytest.mark.parametrize("count", [1, 2])
+def test_run_then_raises_warnings_in_the_order_of_a_run_one_job_after_another(count):
+    with Workers(count) as workers, warnings.catch_warnings(record=True) as records:
+        warnings.simplefilter("always")
+        workers.run_then([partial(warn, "first 0"), partial(warn, "first 1")], ran_order)
+    assert [str(r.message) for r in records] == [
+        "first 0", "follow-up 0.0", "follow-up 0.1", "first 1", "follow-up 1.0", "follow-up 1.1"]
+
+
+def fail_if_late(index: int, value: object) -> list[tuple[partial, float]]:
+    """A follow-up of the first job that fails late: a run in order meets it before the second job's failure."""
+    return [(partial(fail_after, 1.0, "follow-up of job 0"), 1.0)] if index == 0 else []
+
+
+@in_workers
+@pytest.mark.parametrize("count", [1, 2])
+def test_run_then_raises_the_failure_a_run_in_order_meets_first(count):
+    with Workers(count) as workers, pytest.raises(ValueError, match="follow-up of job 0"):
+        workers.run_then([partial(abs, -1), partial(fail_after, 0.2, "job 1")], fail_if_late)
