@@ -16,7 +16,7 @@ from models.case_study import CaseStudies, CaseStudy
 from models.dossier import MULTIPLE_VARIABLES, CaseDossier
 from models.synthetic import PlaceboInSpace, SyntheticResult
 from report.escape import latex
-from report.figures import COLOURS, pyplot, save
+from report.figures import COLOURS, pyplot, save, tight_layout
 from report.page.content import Figure
 from report.table import Table, TextRow
 
@@ -77,7 +77,7 @@ def dossier_figure(dossier: CaseDossier, stem: str | Path, *, note: str = "") ->
     figure.suptitle(f"Case dossier: {dossier.label} ({dossier.n_peers} industry peers)", fontsize=11)
     if note:
         figure.text(0.5, -0.02, note, ha="center", fontsize=8)
-    figure.tight_layout(rect=(0, 0.05, 1, 0.97))
+    tight_layout(figure, below=0.05, above=0.03)
     return save(figure, stem)
 
 

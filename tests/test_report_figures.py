@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from data_schemas.errors import InputError
-from report.figures import event_study_plot, marginal_return_plot, pyplot, save
+from report.figures import event_study_plot, marginal_return_plot, pyplot, save, tight_layout
 
 
 @pytest.fixture
@@ -63,3 +63,23 @@ def test_save_draws_a_laid_out_figure_once_per_file(tmp_path, monkeypatch):
     paths = save(figure, tmp_path / "laid_out")
     assert [p.name for p in paths] == ["laid_out.pdf", "laid_out.png"]
     assert len(draws) == 2, "one draw per file, no layout pass before each"
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_tight_layout_leaves_room_as_a_rect_would(rows):
+    def panels():
+        figure, axes = pyplot().subplots(rows, 2, figsize=(8, 2.5 * rows))
+        for i, axis in enumerate(axes.flat):
+            axis.plot([0, 10 ** i], [0, 1])
+            axis.set_title(f"panel {i}")
+        figure.suptitle("title")
+        return figure
+
+    expected, figure = panels(), panels()
+    expected.tight_layout(rect=(0, 0.05, 1, 0.97))
+    tight_layout(figure, below=0.05, above=0.03)
+    keys = ("left", "right", "bottom", "top", "wspace") + (("hspace",) if rows > 1 else ())
+    assert [getattr(figure.subplotpars, k) for k in keys] == pytest.approx(
+        [getattr(expected.subplotpars, k) for k in keys], abs=1e-12)
+    for f in (expected, figure):
+        pyplot().close(f)
