@@ -2,7 +2,7 @@
 
 Ten outcomes times ten regressor sets on the listed-firms panel of
 ``bench_fit.py`` (firm and year fixed effects, clustered by firm). chokepoint
-fits them inside :func:`models.absorb.reuse_demeaning`, so the fixed effects
+fits them inside :func:`models.reuse.reuse_demeaning`, so the fixed effects
 are prepared once and each column is demeaned once; linearmodels' PanelOLS
 runs the same loop. Each side is a whole process (start-up, reading the
 Parquet file, the 100 fits), in the same run; the coefficients are checked to
@@ -39,8 +39,7 @@ sets = json.loads(sys.argv[2])
 """
 
 CHOKEPOINT = SETUP + """
-from models import Spec, fit
-from models.absorb import reuse_demeaning
+from models import Spec, fit, reuse_demeaning
 out = {{}}
 with reuse_demeaning():
     for j in range({outcomes}):

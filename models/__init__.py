@@ -9,6 +9,12 @@ likelihood with ``family="poisson"``, a :class:`PoissonResult`).
 >>> spec = Spec("roa", ("log_patents", "size"), fixed_effects=("firm", "year"), cluster=("firm",))
 >>> result = fit(panel, spec)                                   # doctest: +SKIP
 >>> result.std_errors["log_patents"]                            # doctest: +SKIP
+
+Many models on one sample (outcomes, regressor sets) share one preparation of
+the sample and the fixed effects inside :func:`reuse_demeaning`:
+
+>>> with reuse_demeaning():                                     # doctest: +SKIP
+...     results = [fit(panel, Spec(y, ("log_patents",), fixed_effects=("firm", "year"))) for y in ("roa", "roe")]
 """
 
 from models.estimate import fit
@@ -22,6 +28,7 @@ from models.marginal import (
 )
 from models.poisson_result import PoissonResult
 from models.result import Result, WaldTest
+from models.reuse import reuse_demeaning
 from models.spec import FAMILIES, VCOV_TYPES, Spec
 
 __all__ = [
@@ -39,4 +46,5 @@ __all__ = [
     "fit",
     "lincom",
     "marginal_by_period",
+    "reuse_demeaning",
 ]

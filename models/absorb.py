@@ -31,14 +31,13 @@ is a ``numpy.bincount`` or a gather, a handful per column.
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
+
+from models.reuse import digest, memory, remembered
 
 #: Largest number of levels of the non-eliminated fixed effects solved directly.
 DENSE_LEVELS = 2_000
@@ -309,30 +308,12 @@ def _pseudo_inverse(matrix: np.ndarray) -> np.ndarray:
     return (vectors * inverse) @ vectors.T
 
 
-@dataclass
-class _Reuse:
-    """Absorbers by fixed effects and weights, and demeaned columns by absorber and content."""
-
-    absorbers: dict[bytes, Absorber] = field(default_factory=dict)
-    columns: dict[tuple[bytes, bytes], Demeaned] = field(default_factory=dict)
-
-
-_REUSE: ContextVar[_Reuse | None] = ContextVar("chokepoint_absorb_reuse", default=None)
-
-
-@contextmanager
-def reuse_demeaning() -> Iterator[None]:
-    """Within this block, one preparation serves every model on the same fixed effects and weights.
-
-    Models fitted inside the block (:func:`models.fit`, event studies, the
-    bootstrap and randomization tests) share an :class:`Absorber` when their
-    fixed-effect codes and weights are equal, and a column demeaned once (the
-    same values on the same absorber) is not demeaned again. Keys are digests
-    of the arrays' contents, so different samples never share. Everything is
-    released when the outermost block ends (an inner block joins the outer one).
+def absorber_for(codes: Sequence[np.ndarray], weights: np.ndarray | None = None) -> Absorber:
+    """An :class:`Absorber` for ``codes`` and ``weights``, shared inside :func:`models.reuse.reuse_demeaning`.
 
     Examples
     --------
+    >>> from models.reuse import reuse_demeaning
     >>> codes, x = [np.array([0, 0, 1, 1])], np.array([[1.0], [3.0], [2.0], [6.0]])
     >>> with reuse_demeaning():
     ...     first = absorber_for(codes)
@@ -341,30 +322,15 @@ def reuse_demeaning() -> Iterator[None]:
     >>> values, same
     ([-1.0, 1.0, -2.0, 2.0], True)
     """
-    if _REUSE.get() is not None:
-        yield
-        return
-    token = _REUSE.set(_Reuse())
-    try:
-        yield
-    finally:
-        _REUSE.reset(token)
-
-
-def absorber_for(codes: Sequence[np.ndarray], weights: np.ndarray | None = None) -> Absorber:
-    """An :class:`Absorber` for ``codes`` and ``weights``, shared inside :func:`reuse_demeaning`."""
     return _shared_absorber(codes, weights)[0]
 
 
 def _shared_absorber(codes: Sequence[np.ndarray], weights: np.ndarray | None) -> tuple[Absorber, bytes]:
-    """The absorber of :func:`absorber_for` and its key in the reuse cache (empty outside it)."""
-    reuse = _REUSE.get()
-    if reuse is None:
+    """The absorber of :func:`absorber_for` and its key (empty outside a reuse block)."""
+    if memory() is None:
         return Absorber(codes, weights), b""
-    key = _absorber_key(codes, weights)
-    if key not in reuse.absorbers:
-        reuse.absorbers[key] = Absorber(codes, weights)
-    return reuse.absorbers[key], key
+    key = digest(*codes, *([] if weights is None else [weights]), str(len(codes)).encode())
+    return remembered(("absorber", key), lambda: Absorber(codes, weights)), key
 
 
 def demeaned_columns(
@@ -372,41 +338,26 @@ def demeaned_columns(
 ) -> Demeaned:
     """The columns of ``columns`` ((n, k)) demeaned on ``codes`` (weighted).
 
-    Inside :func:`reuse_demeaning` only the columns not demeaned before on the
-    same fixed effects and weights are demeaned; the others are taken as they
-    were. ``remember=False`` neither looks up nor keeps the columns (for
-    one-off columns such as placebo draws); the preparation is still shared.
+    Inside :func:`models.reuse.reuse_demeaning` only the columns not demeaned
+    before on the same fixed effects and weights are demeaned; the others are
+    taken as they were. ``remember=False`` neither looks up nor keeps the
+    columns (for one-off columns such as placebo draws); the preparation is
+    still shared.
     """
     absorber, owner = _shared_absorber(codes, weights)
-    reuse = _REUSE.get()
-    if reuse is None or not remember:
+    kept = memory()
+    if kept is None or not remember:
         return absorber.demean(columns)
-    keys = [(owner, _digest(np.ascontiguousarray(columns[:, j], dtype=float))) for j in range(columns.shape[1])]
-    missing = [j for j, key in enumerate(keys) if key not in reuse.columns]
+    keys = [("demeaned", owner, digest(np.ascontiguousarray(columns[:, j], dtype=float)))
+            for j in range(columns.shape[1])]
+    missing = [j for j, key in enumerate(keys) if key not in kept]
     if missing:
         fresh = absorber.demean(columns[:, missing])
         for position, j in enumerate(missing):
-            reuse.columns[keys[j]] = Demeaned(fresh.values[:, position], fresh.iterations, fresh.converged,
-                                              fresh.method)
-    parts = [reuse.columns[key] for key in keys]
+            kept[keys[j]] = Demeaned(fresh.values[:, position], fresh.iterations, fresh.converged, fresh.method)
+    parts: list[Demeaned] = [kept[key] for key in keys]
     values = np.empty(columns.shape, order="F")
     for j, part in enumerate(parts):
         values[:, j] = part.values
     return Demeaned(values, max((p.iterations for p in parts), default=0), all(p.converged for p in parts),
                     absorber.method)
-
-
-def _absorber_key(codes: Sequence[np.ndarray], weights: np.ndarray | None) -> bytes:
-    return _digest(*codes, *([] if weights is None else [weights]), str(len(codes)).encode())
-
-
-def _digest(*parts: np.ndarray | bytes) -> bytes:
-    """A digest of the contents of arrays (and their dtypes) and byte strings."""
-    hasher = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        if isinstance(part, np.ndarray):
-            hasher.update(part.dtype.str.encode())
-            hasher.update(np.ascontiguousarray(part).view(np.uint8).data)
-        else:
-            hasher.update(part)
-    return hasher.digest()

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from data_schemas.errors import InputError, line_number
+from models.reuse import digest, memory, remembered
 from models.spec import Spec
 
 
@@ -35,6 +37,9 @@ class Design:
         Rows dropped for a missing value in a column the model reads.
     n_singletons : int
         Rows dropped as singletons of a fixed effect (iteratively).
+    sample_key : tuple or None
+        What identifies the sample inside :func:`models.reuse.reuse_demeaning`
+        (None outside, or when it cannot be told safely).
     """
 
     y: np.ndarray
@@ -46,10 +51,29 @@ class Design:
     index: pd.Index
     n_missing: int
     n_singletons: int
+    sample_key: tuple[Any, ...] | None = None
 
 
-def codes(values: pd.Series) -> np.ndarray:
-    """Integer codes ``0..levels-1`` of a column, levels in sorted order."""
+def codes(values: pd.Series | np.ndarray) -> np.ndarray:
+    """Integer codes ``0..levels-1`` of a column, levels in sorted order.
+
+    Whole numbers spanning a range not much longer than the column are coded
+    in one pass (a table of the values present), others by a sort.
+
+    Examples
+    --------
+    >>> codes(np.array([2012, 2010, 2012, 2015])).tolist(), codes(pd.Series(["b", "a", "b"])).tolist()
+    ([1, 0, 1, 2], [1, 0, 1])
+    """
+    array = values if isinstance(values, np.ndarray) else None
+    if array is not None and array.dtype.kind in "iu" and len(array):
+        low = array.min()
+        span = int(array.max()) - int(low) + 1
+        if span <= 4 * len(array) + 1024:  # then every offset below fits, whatever the integer type
+            offsets = (array - low if array.dtype.kind == "u" else array.astype(np.int64) - int(low)).astype(np.intp)
+            present = np.zeros(span, dtype=bool)
+            present[offsets] = True
+            return (np.cumsum(present) - 1)[offsets].astype(np.int64)
     return pd.factorize(values, sort=True)[0].astype(np.int64)
 
 
@@ -108,6 +132,9 @@ def build_design(data: pd.DataFrame, spec: Spec, file: str | None = None) -> Des
 
     Rows with a missing value in any column the model reads are dropped and
     counted, then singletons of the fixed effects are dropped and counted.
+    Inside :func:`models.reuse.reuse_demeaning` the estimation rows and codes
+    of a sample are kept (a :class:`Sample`): models on the same complete rows,
+    fixed effects, clusters, time and weights share them.
 
     Parameters
     ----------
@@ -126,52 +153,81 @@ def build_design(data: pd.DataFrame, spec: Spec, file: str | None = None) -> Des
         rows are left, or a cluster column has a single value.
     """
     spec.check_columns(data.columns, file=file)
-    frame = data.loc[:, list(spec.columns)]
-    numeric = [spec.outcome, *spec.regressors] + ([spec.weights] if spec.weights else [])
+    columns = {name: data[name] for name in spec.columns}
+    numeric = list(dict.fromkeys([spec.outcome, *spec.regressors] + ([spec.weights] if spec.weights else [])))
     for name in numeric:
-        if not (pd.api.types.is_numeric_dtype(frame[name]) or pd.api.types.is_bool_dtype(frame[name])):
-            converted = pd.to_numeric(frame[name], errors="coerce")
-            bad = np.flatnonzero(converted.isna().to_numpy() & frame[name].notna().to_numpy())
-            raise InputError(
-                f"expected numbers, got {frame[name].iloc[bad[0]]!r}" if len(bad) else "expected numbers",
-                file=file,
-                column=name,
-                rows=[line_number(i, file) for i in bad],
-                fix="convert the column to numbers",
-            )
-    for name in numeric:
-        values = frame[name].to_numpy(dtype=float, na_value=np.nan)
-        bad = np.flatnonzero(np.isinf(values))
-        if len(bad):
-            raise InputError(
-                f"infinite value {values[bad[0]]:+}",
-                file=file,
-                column=name,
-                rows=[line_number(i, file) for i in bad],
-                fix="replace infinite values by numbers or leave them missing",
-            )
-    complete = frame.notna().all(axis=1).to_numpy()
+        _check_numeric(columns[name], name, file)
+    values = {name: _finite_numbers(columns[name], name, file) for name in numeric}
+    complete = np.ones(len(data), dtype=bool)
+    for name in spec.columns:
+        complete &= ~np.isnan(values[name]) if name in values else columns[name].notna().to_numpy()
     n_missing = int((~complete).sum())
-    frame = frame.loc[complete]
     if spec.weights is not None:
-        w = frame[spec.weights].to_numpy(dtype=float)
+        w = values[spec.weights][complete]
         bad = np.flatnonzero(~(w > 0) | ~np.isfinite(w))
         if len(bad):
             raise InputError(
                 "weights must be positive and finite", file=file, column=spec.weights,
                 rows=[line_number(i, file) for i in np.flatnonzero(complete)[bad]],
             )
-    fixed_effects = [codes(frame[name]) for name in spec.fixed_effects]
-    keep = singleton_mask(fixed_effects) if fixed_effects else np.ones(len(frame), dtype=bool)
+    key = _sample_key(columns, spec, complete) if memory() is not None else None
+    sample = (remembered(("sample", key), lambda: _sample(columns, spec, complete, n_missing, file)) if key is not None
+              else _sample(columns, spec, complete, n_missing, file))
+    rows = sample.rows
+    x = np.empty((len(rows), len(spec.regressors)), order="F")  # column by column, as the absorber reads it
+    for j, name in enumerate(spec.regressors):
+        np.take(values[name], rows, out=x[:, j])
+    return Design(
+        y=values[spec.outcome][rows],
+        x=x,
+        fixed_effects=sample.fixed_effects,
+        clusters=sample.clusters,
+        time=sample.time,
+        weights=values[spec.weights][rows] if spec.weights else None,
+        index=data.index[rows],
+        n_missing=n_missing,
+        n_singletons=sample.n_singletons,
+        sample_key=key,
+    )
+
+
+@dataclass(frozen=True)
+class Sample:
+    """The estimation rows of a model and their integer-coded groups (shared by models on the same sample).
+
+    Attributes
+    ----------
+    rows : ndarray of int
+        Positions, in the data, of the rows kept.
+    fixed_effects, clusters : tuple of ndarray
+        Integer codes of each fixed effect and cluster column on those rows.
+    time : ndarray or None
+        Integer codes of the time column in sorted order of its values.
+    n_singletons : int
+        Rows dropped as singletons of a fixed effect (iteratively).
+    """
+
+    rows: np.ndarray
+    fixed_effects: tuple[np.ndarray, ...]
+    clusters: tuple[np.ndarray, ...]
+    time: np.ndarray | None
+    n_singletons: int
+
+
+def _sample(columns: dict[str, pd.Series], spec: Spec, complete: np.ndarray, n_missing: int, file: str | None) -> Sample:
+    """The rows kept of the complete ones once singletons are dropped, and their codes (``columns``: by name)."""
+    complete_rows = np.flatnonzero(complete)
+    fixed_effects = [codes(_column_values(columns[name])[complete_rows]) for name in spec.fixed_effects]
+    keep = singleton_mask(fixed_effects) if fixed_effects else np.ones(len(complete_rows), dtype=bool)
     n_singletons = int((~keep).sum())
-    frame = frame.loc[keep]
-    if len(frame) == 0:
+    rows = complete_rows[keep]
+    if len(rows) == 0:
         raise InputError(
             "no rows left to estimate on after dropping missing values and singletons",
             file=file,
             fix=f"{n_missing} rows had a missing value, {n_singletons} were singletons",
         )
-    clusters = tuple(codes(frame[name]) for name in spec.cluster)
+    clusters = tuple(codes(_column_values(columns[name])[rows]) for name in spec.cluster)
     for name, cluster in zip(spec.cluster, clusters):
         if cluster.max() < 1:
             raise InputError(
@@ -180,15 +236,72 @@ def build_design(data: pd.DataFrame, spec: Spec, file: str | None = None) -> Des
                 column=name,
                 fix="cluster on a column with at least two groups",
             )
-    return Design(
-        y=frame[spec.outcome].to_numpy(dtype=float),
-        x=frame[list(spec.regressors)].to_numpy(dtype=float),
+    return Sample(
+        rows=rows,
         fixed_effects=tuple(dense_codes(fe[keep]) for fe in fixed_effects),
         clusters=clusters,
-        time=codes(frame[spec.time]) if spec.time else None,
-        weights=frame[spec.weights].to_numpy(dtype=float) if spec.weights else None,
-        index=frame.index,
-        n_missing=n_missing,
+        time=codes(_column_values(columns[spec.time])[rows]) if spec.time else None,
         n_singletons=n_singletons,
     )
 
+
+def _check_numeric(column: pd.Series, name: str, file: str | None) -> None:
+    """Raise :class:`InputError` naming the rows of a column that are not numbers."""
+    if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_bool_dtype(column):
+        return
+    converted = pd.to_numeric(column, errors="coerce")
+    bad = np.flatnonzero(converted.isna().to_numpy() & column.notna().to_numpy())
+    raise InputError(
+        f"expected numbers, got {column.iloc[bad[0]]!r}" if len(bad) else "expected numbers",
+        file=file,
+        column=name,
+        rows=[line_number(i, file) for i in bad],
+        fix="convert the column to numbers",
+    )
+
+
+def _finite_numbers(column: pd.Series, name: str, file: str | None) -> np.ndarray:
+    """A numeric column as floats (missing as NaN); :class:`InputError` naming the rows of an infinite value."""
+    values = column.to_numpy(dtype=float, na_value=np.nan)
+    bad = np.flatnonzero(np.isinf(values))
+    if len(bad):
+        raise InputError(
+            f"infinite value {values[bad[0]]:+}",
+            file=file,
+            column=name,
+            rows=[line_number(i, file) for i in bad],
+            fix="replace infinite values by numbers or leave them missing",
+        )
+    return values
+
+
+def _column_values(column: pd.Series) -> np.ndarray | pd.api.extensions.ExtensionArray:
+    """The values of a column, to take rows of by position (a categorical keeps its categories' order)."""
+    return column.to_numpy() if isinstance(column.dtype, np.dtype) else column.array
+
+
+def _sample_key(columns: dict[str, pd.Series], spec: Spec, complete: np.ndarray) -> tuple[Any, ...] | None:
+    """What decides a model's :class:`Sample`: the complete rows and the contents of its grouping columns.
+
+    None when a grouping column holds Python objects, whose digest could take
+    ``1`` and ``"1"`` for the same value: such a sample is not shared.
+    """
+    roles = (spec.fixed_effects, spec.cluster, (spec.time,) if spec.time else ())
+    digests = {name: _column_digest(columns[name]) for group in roles for name in group}
+    if any(value is None for value in digests.values()):
+        return None
+    return (digest(complete), *(tuple(digests[name] for name in group) for group in roles))
+
+
+def _column_digest(column: pd.Series) -> bytes | None:
+    """A digest of a column's contents and type, None for a column of Python objects."""
+    dtype = column.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        categories = _column_digest(pd.Series(dtype.categories))
+        return None if categories is None else digest(column.cat.codes.to_numpy(), categories,
+                                                      str(dtype.ordered).encode())
+    if isinstance(dtype, np.dtype):
+        return None if dtype.kind == "O" else digest(column.to_numpy())
+    if isinstance(dtype, pd.StringDtype):
+        return digest(pd.util.hash_pandas_object(column, index=False).to_numpy(), b"str")
+    return None

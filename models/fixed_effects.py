@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -16,6 +17,7 @@ from models.absorb import demeaned_columns
 from models.collinearity import CollinearityWarning, collinear_columns, collinearity_scale
 from models.design import Design, build_design
 from models.result import Result
+from models.reuse import digest, memory, remembered
 from models.spec import Spec
 
 
@@ -57,8 +59,8 @@ def fit(data: pd.DataFrame, spec: Spec, *, file: str | None = None) -> Result:
     coef = bread @ (x.T @ y)
     resid = y - x @ coef
     nobs = len(y)
-    df_fe = fe_dof(design.fixed_effects)
-    nested_df = fe_dof(design.fixed_effects, nested_in=design.clusters) if spec.vcov == "cluster" else df_fe
+    df_fe = _sample_fe_dof(design, nested=False)
+    nested_df = _sample_fe_dof(design, nested=True) if spec.vcov == "cluster" else df_fe
     df_model = len(within.kept) + nested_df
     df_resid = nobs - df_model
     if df_resid <= 0:
@@ -134,15 +136,16 @@ def partial_out(design: Design) -> Within:
     ConvergenceWarning
         When the iterative absorption stops at its iteration limit.
     """
-    absorbed, iterations, converged = absorb_columns(design, np.column_stack([design.y, design.x]))
+    columns = np.empty((len(design.y), 1 + design.x.shape[1]), order="F")
+    columns[:, 0], columns[:, 1:] = design.y, design.x
+    absorbed, iterations, converged = absorb_columns(design, columns)
     if not converged:
         warnings.warn(
             f"the fixed effects were not absorbed to the tolerance within {iterations} iterations; "
             "estimates may be inexact: check that the fixed effects are connected",
             ConvergenceWarning, stacklevel=3)
-    weights = _normalized(design.weights, len(design.y))
     x = absorbed[:, 1:]
-    dropped = collinear_columns(x, collinearity_scale(design.x, weights))
+    dropped = collinear_columns(x, _collinearity_scales(design))
     kept = tuple(j for j in range(x.shape[1]) if j not in dropped)
     return Within(np.ascontiguousarray(absorbed[:, 0]), np.ascontiguousarray(x[:, list(kept)]), kept,
                   tuple(dropped), iterations, converged)
@@ -152,7 +155,7 @@ def absorb_columns(design: Design, columns: np.ndarray, *, remember: bool = True
     """Columns ((n, k), rows of ``design``) with the design's fixed effects absorbed, times :math:`\\sqrt{w}`.
 
     Without fixed effects the (weighted) mean is removed. Inside
-    :func:`models.absorb.reuse_demeaning` the preparation and columns already
+    :func:`models.reuse.reuse_demeaning` the preparation and columns already
     demeaned are reused (``remember=False``: the columns are one-off, not
     kept). Returns the columns, the iterations and whether the absorption converged.
     """
@@ -163,7 +166,23 @@ def absorb_columns(design: Design, columns: np.ndarray, *, remember: bool = True
         absorbed, iterations, converged = demeaned.values, demeaned.iterations, demeaned.converged
     else:
         absorbed = columns - np.average(columns, axis=0, weights=weights)
-    return absorbed * np.sqrt(weights)[:, None], iterations, converged
+    return (absorbed if design.weights is None else absorbed * np.sqrt(weights)[:, None]), iterations, converged
+
+
+def _collinearity_scales(design: Design) -> np.ndarray:
+    """:func:`models.collinearity.collinearity_scale` of the regressors; inside a reuse block, once per column and weights."""
+    weights = _normalized(design.weights, len(design.y))
+    if memory() is None:
+        return collinearity_scale(design.x, weights)
+    weights_key = b"" if design.weights is None else digest(design.weights)
+    return np.array([
+        remembered(("collinearity_scale", digest(np.ascontiguousarray(column)), weights_key),
+                   partial(_collinearity_scale_of, column, weights))
+        for column in design.x.T])
+
+
+def _collinearity_scale_of(column: np.ndarray, weights: np.ndarray) -> float:
+    return float(collinearity_scale(column[:, None], weights)[0])
 
 
 def fe_dof(fixed_effects: tuple[np.ndarray, ...], nested_in: tuple[np.ndarray, ...] = ()) -> int:
@@ -198,6 +217,14 @@ def fe_dof(fixed_effects: tuple[np.ndarray, ...], nested_in: tuple[np.ndarray, .
             redundant = 1
         total += levels - redundant
     return total
+
+
+def _sample_fe_dof(design: Design, *, nested: bool) -> int:
+    """:func:`fe_dof` of the design (fixed effects nested in its clusters left out if ``nested``), once per sample."""
+    def count() -> int:
+        return fe_dof(design.fixed_effects, nested_in=design.clusters if nested else ())
+
+    return count() if design.sample_key is None else remembered(("fe_dof", design.sample_key, nested), count)
 
 
 def is_nested(effect: np.ndarray, cluster: np.ndarray) -> bool:

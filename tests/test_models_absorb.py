@@ -83,7 +83,7 @@ def test_reuse_shares_the_preparation_and_the_columns(monkeypatch) -> None:
     """Inside reuse_demeaning a model's columns are demeaned once; estimates equal those without reuse."""
     import pandas as pd
 
-    from models import Spec, absorb, fit
+    from models import Spec, absorb, fit, reuse_demeaning
 
     rng = np.random.default_rng(6)
     data = pd.DataFrame({"firm": rng.integers(0, 40, 400), "year": rng.integers(0, 8, 400),
@@ -94,7 +94,7 @@ def test_reuse_shares_the_preparation_and_the_columns(monkeypatch) -> None:
     prepared, demeaned = [], []
     monkeypatch.setattr(absorb.Absorber, "__init__", _counting(absorb.Absorber.__init__, prepared))
     monkeypatch.setattr(absorb.Absorber, "demean", _counting(absorb.Absorber.demean, demeaned))
-    with absorb.reuse_demeaning():
+    with reuse_demeaning():
         shared = [fit(data, spec) for spec in specs]
     assert len(prepared) == 1
     assert [args[1].shape[1] for args in demeaned] == [2, 1]  # y and x, then z only

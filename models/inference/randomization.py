@@ -35,9 +35,9 @@ import numpy as np
 import pandas as pd
 
 from data_schemas.errors import InputError, check_choice, check_columns, line_number
-from models.absorb import reuse_demeaning
 from models.design import Design, build_design, codes
 from models.fixed_effects import absorb_columns, partial_out
+from models.reuse import reuse_demeaning
 from models.spec import Spec
 
 #: The two kinds of placebo assignment.

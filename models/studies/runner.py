@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from data_schemas.errors import did_you_mean
-from models.absorb import reuse_demeaning
+from models.reuse import reuse_demeaning
 from models.studies.declarations import UNIT, Where
 from models.studies.results import StudyResults
 from models.studies.study import Study
