@@ -17,6 +17,9 @@ from data_schemas.errors import InputError
 DPI = 150
 #: margin around the drawn area of a saved figure, inches
 PAD_INCHES = 0.1
+#: zlib level of the PNG files: lossless at any level; 3 writes them about a
+#: fifth faster than the default 6, for files about 4 % larger
+PNG_COMPRESSION = 3
 POINT_COLUMNS = ("estimate", "lower", "upper")
 #: colour-blind-safe colours for overlaid series
 COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9")
@@ -46,8 +49,8 @@ def save(figure, stem: str | Path) -> list[Path]:
     paths = [stem.with_name(stem.name + ".pdf"), stem.with_name(stem.name + ".png")]
     figure.set_layout_engine(None)
     box = figure.get_tightbbox(figure.canvas.get_renderer()).padded(PAD_INCHES)
-    for path in paths:
-        figure.savefig(path, dpi=DPI, bbox_inches=box, metadata={"CreationDate": None} if path.suffix == ".pdf" else None)
+    figure.savefig(paths[0], dpi=DPI, bbox_inches=box, metadata={"CreationDate": None})
+    figure.savefig(paths[1], dpi=DPI, bbox_inches=box, pil_kwargs={"compress_level": PNG_COMPRESSION})
     pyplot().close(figure)
     return paths
 
