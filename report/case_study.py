@@ -115,6 +115,8 @@ def synthetic_figure(result: SyntheticResult, placebo: PlaceboInSpace | None, st
                      note: str = "") -> list[Path]:
     """Treated vs synthetic path, the gap with the placebo gaps behind it, and the donor weights."""
     plt = pyplot()
+    from matplotlib.collections import LineCollection
+
     figure, (paths, gaps, weights) = plt.subplots(1, 3, figsize=(13, 3.6))
     periods = [float(p) for p in result.treated_path]
     start = float(result.start)
@@ -124,9 +126,10 @@ def synthetic_figure(result: SyntheticResult, placebo: PlaceboInSpace | None, st
     paths.axvline(start - 0.5, color="#555555", linestyle=":")
     paths.set_title(result.outcome, fontsize=9)
     paths.legend(fontsize=7, frameon=False)
-    if placebo is not None:
-        for gap in placebo.gaps.values():
-            gaps.plot([float(p) for p in gap], list(gap.values()), color="#BBBBBB", linewidth=0.6)
+    if placebo is not None:  # one collection draws the many placebo lines faster than a line each
+        gaps.add_collection(LineCollection(
+            [[(float(p), g) for p, g in gap.items()] for gap in placebo.gaps.values()],
+            colors="#BBBBBB", linewidths=0.6, capstyle="projecting", joinstyle="round"))
     gaps.plot(periods, list(result.gap.values()), color=COLOURS[0], linewidth=1.8)
     gaps.axhline(0, color="#000000", linewidth=0.6)
     gaps.axvline(start - 0.5, color="#555555", linestyle=":")
