@@ -174,16 +174,17 @@ def build_design(data: pd.DataFrame, spec: Spec, file: str | None = None) -> Des
     sample = (remembered(("sample", key), lambda: _sample(columns, spec, complete, n_missing, file)) if key is not None
               else _sample(columns, spec, complete, n_missing, file))
     rows = sample.rows
+    every_row = len(rows) == len(data)  # rows are then 0, 1, ..., n - 1
     x = np.empty((len(rows), len(spec.regressors)), order="F")  # column by column, as the absorber reads it
     for j, name in enumerate(spec.regressors):
-        np.take(values[name], rows, out=x[:, j])
+        x[:, j] = values[name] if every_row else values[name][rows]
     return Design(
-        y=values[spec.outcome][rows],
+        y=values[spec.outcome].copy() if every_row else values[spec.outcome][rows],
         x=x,
         fixed_effects=sample.fixed_effects,
         clusters=sample.clusters,
         time=sample.time,
-        weights=values[spec.weights][rows] if spec.weights else None,
+        weights=(values[spec.weights].copy() if every_row else values[spec.weights][rows]) if spec.weights else None,
         index=data.index[rows],
         n_missing=n_missing,
         n_singletons=sample.n_singletons,

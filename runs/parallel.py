@@ -151,7 +151,8 @@ class Workers:
         """
         if self._pool is None or len(jobs) <= 1:
             return one_after_another(list(jobs), done=done)
-        return _collect([self._pool.submit(_run_job, job) for job in jobs], done)
+        umask = _umask()
+        return _collect([self._pool.submit(_run_job, job, umask) for job in jobs], done)
 
     def run_then(self, jobs: Sequence[Callable[[], T]], then: Callable[[int, T], Sequence[tuple[Callable[[], Any], float]]],
                  *, done: Callable[[int], None] | None = None) -> list[tuple[T, list[Any]]]:
@@ -184,7 +185,7 @@ class Workers:
         """
         if self._pool is None:
             return _one_then_another(jobs, then, done)
-        return _Staged(self._pool, self.count, then, done).run(jobs)
+        return _Staged(self._pool, self.count, then, done, _umask()).run(jobs)
 
 
 def _one_thread_each() -> Callable[[], None]:
@@ -317,8 +318,8 @@ class _Staged:
     """
 
     def __init__(self, pool: ProcessPoolExecutor, workers: int, then: Callable[[int, Any], Sequence[tuple[Callable[[], Any], float]]],
-                 done: Callable[[int], None] | None) -> None:
-        self.pool, self.workers, self.then, self.done = pool, workers, then, done
+                 done: Callable[[int], None] | None, umask: int) -> None:
+        self.pool, self.workers, self.then, self.done, self.umask = pool, workers, then, done, umask
         self.ready: list[tuple[float, tuple[int, ...], Callable[[], Any]]] = []  # a heap: largest size, then key
         self.running: dict[Future, tuple[int, ...]] = {}
         self.values: dict[tuple[int, ...], Any] = {}
@@ -354,7 +355,7 @@ class _Staged:
             _, key, job = heapq.heappop(self.ready)
             if self.failures and key > min(self.failures):
                 continue
-            self.running[self.pool.submit(_run_job, job)] = key
+            self.running[self.pool.submit(_run_job, job, self.umask)] = key
 
     def _finished(self, key: tuple[int, ...], future: Future) -> None:
         try:
@@ -382,10 +383,22 @@ def _warn_again(caught: dict[Any, list[CaughtWarning]], *, keys: Sequence[Any]) 
             warnings.warn_explicit(message, category, filename, lineno)
 
 
-def _run_job(job: Callable[[], Any]) -> tuple[Any, list[CaughtWarning], Exception | None]:
-    """In a worker: the job's value (or the exception it raised) and the warnings it raised."""
+def _umask() -> int:
+    """This process's file-creation mask (read by setting it, and put back)."""
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return mask
+
+
+def _run_job(job: Callable[[], Any], umask: int) -> tuple[Any, list[CaughtWarning], Exception | None]:
+    """In a worker: the job's value (or the exception it raised) and the warnings it raised.
+
+    The job creates files with the caller's mask ``umask``: the worker's is the
+    fork server's, which the caller may have changed since it started.
+    """
     global _in_worker, _in_job
     _in_worker = _in_job = True
+    os.umask(umask)
     try:
         with warnings.catch_warnings(record=True) as records:
             warnings.simplefilter("always")

@@ -158,9 +158,9 @@ def test_any_other_exception_is_one_line_naming_command_and_step(tmp_path, monke
         with during("estimating the first model"):
             raise ZeroDivisionError("float division by zero")
 
-    monkeypatch.setattr("models.studies.estimate_study", broken)
+    monkeypatch.setattr("models.studies.estimate_study", broken)  # in this process: --jobs 1
     study = tiny_study(tmp_path)
-    args = ("run", study, "--panel", tiny_panel(tmp_path), "--out", tmp_path / "res")
+    args = ("run", study, "--panel", tiny_panel(tmp_path), "--out", tmp_path / "res", "--jobs", "1")
     result = cli(*args)
     assert result.exit_code == 1
     assert result.stderr == (f"Error: 'chokepoint {' '.join(map(str, args))}' failed while estimating the first "

@@ -237,3 +237,23 @@ def fail_if_late(index: int, value: object) -> list[tuple[partial, float]]:
 def test_run_then_raises_the_failure_a_run_in_order_meets_first(count):
     with Workers(count) as workers, pytest.raises(ValueError, match="follow-up of job 0"):
         workers.run_then([partial(abs, -1), partial(fail_after, 0.2, "job 1")], fail_if_late)
+
+
+def make_folder(path: str) -> int:
+    os.mkdir(path)
+    return os.stat(path).st_mode & 0o777
+
+
+@in_workers
+def test_workers_create_files_with_the_callers_mask_of_the_moment(tmp_path):
+    previous = os.umask(0o022)
+    try:
+        with Workers(2) as workers:
+            workers.run([partial(abs, -1), partial(abs, -2)])  # the fork server and workers start with 022
+            os.umask(0o002)
+            modes = workers.run([partial(make_folder, str(tmp_path / name)) for name in ("a", "b")])
+            os.umask(0o027)
+            staged = workers.run_then([partial(make_folder, str(tmp_path / "c"))], lambda i, mode: [])
+    finally:
+        os.umask(previous)
+    assert modes == [0o775, 0o775] and staged[0][0] == 0o750
