@@ -7,19 +7,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from data_schemas.errors import InputError, did_you_mean
-from models.case_study import CaseStudy
 from models.inference.randomization import RandomizationResult
 from models.inference.wild_bootstrap import WildBootstrapResult
 from models.marginal import marginal_by_period
 from models.result import Result
 from models.staggered import StaggeredResult
 from models.studies.study import Study, study_from_mapping
+
+if TYPE_CHECKING:  # the case studies' estimators (synthetic control, numba) load when a case is read
+    from models.case_study import CaseStudy
 
 
 @dataclass(frozen=True, eq=False)
@@ -218,7 +220,7 @@ class StudyResults:
             wild_bootstrap={name: WildBootstrapResult(**{**r, "conf_int": tuple(r["conf_int"])})
                             for name, r in data.get("wild_bootstrap", {}).items()},
             randomization={name: RandomizationResult.from_dict(r) for name, r in data.get("randomization", {}).items()},
-            cases={name: CaseStudy.from_dict(c) for name, c in data.get("cases", {}).items()},
+            cases=_cases(data.get("cases", {})),
         )
 
     def to_json(self, path: str | Path | None = None) -> str:
@@ -242,3 +244,10 @@ def _plain(value: Any) -> Any:
     if isinstance(value, np.generic):
         return value.item()
     return value
+
+
+def _cases(stored: Mapping[str, Any]) -> dict[str, CaseStudy]:
+    """The case studies of a stored result, by name."""
+    from models.case_study import CaseStudy
+
+    return {name: CaseStudy.from_dict(case) for name, case in stored.items()}
