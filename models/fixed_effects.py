@@ -147,7 +147,7 @@ def partial_out(design: Design) -> Within:
     x = absorbed[:, 1:]
     dropped = collinear_columns(x, _collinearity_scales(design))
     kept = tuple(j for j in range(x.shape[1]) if j not in dropped)
-    return Within(np.ascontiguousarray(absorbed[:, 0]), np.ascontiguousarray(x[:, list(kept)]), kept,
+    return Within(np.ascontiguousarray(absorbed[:, 0]), x if not dropped else np.asfortranarray(x[:, list(kept)]), kept,
                   tuple(dropped), iterations, converged)
 
 
