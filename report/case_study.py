@@ -73,7 +73,9 @@ def dossier_figure(dossier: CaseDossier, stem: str | Path, *, note: str = "") ->
         if any(e["kind"] == kind for e in dossier.events):
             handles.append(plt.Line2D([], [], color=colour, linestyle=style))
             labels.append(next(e["label"] for e in dossier.events if e["kind"] == kind))
-    figure.legend(handles, labels, loc="lower center", ncol=min(len(labels), 4), fontsize=8, frameon=False)
+    # anchored in figure coordinates: by default it sits on the bottom of the box saved, which reaches down to the note
+    figure.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, 0.0), ncol=min(len(labels), 4), fontsize=8,
+                  frameon=False)
     figure.suptitle(f"Case dossier: {dossier.label} ({dossier.n_peers} industry peers)", fontsize=11)
     if note:
         figure.text(0.5, -0.02, note, ha="center", fontsize=8)

@@ -120,3 +120,35 @@ def test_run_case_studies_on_the_demo(tmp_path):
         ("invention_apply", "sc"), ("invention_apply", "sdid"), ("foreign_supplier_share", "sc"),
         ("foreign_supplier_share", "sdid")}
     assert (bundle / "figures" / "dossier_leaderdrive_like.png").is_file()
+
+
+def test_the_dossier_note_stays_clear_of_a_two_row_legend(case, tmp_path, monkeypatch):
+    """The saved file, cropped to what is drawn, keeps the legend above the note (it once slid onto it)."""
+    import dataclasses
+
+    from matplotlib.figure import Figure
+
+    from report.case_study import dossier_figure
+
+    events = [{"kind": kind, "date": date, "firm": "", "label": label} for kind, date, label in [
+        ("entity_list", "2022-12-15", "Entity List"), ("little_giant", "2019", "Little Giant"),
+        ("huawei_listed", "2019-05-16", "Huawei on the Entity List")]]
+    dossier = dataclasses.replace(build_dossier(case), events=events)  # six entries: two legend rows
+    extents = []
+    original = Figure.savefig
+
+    def saving(figure, path, **kwargs):
+        def measure(event):
+            note = next(t for t in figure.texts if t.get_text() == "Simulated demo data.")
+            extents.append((figure.legends[0].get_window_extent(event.renderer), note.get_window_extent(event.renderer)))
+        hook = figure.canvas.mpl_connect("draw_event", measure)
+        try:
+            return original(figure, path, **kwargs)
+        finally:
+            figure.canvas.mpl_disconnect(hook)
+
+    monkeypatch.setattr(Figure, "savefig", saving)
+    dossier_figure(dossier, tmp_path / "dossier", note="Simulated demo data.")
+    assert len(extents) == 2  # the PDF and the PNG
+    for legend, note in extents:
+        assert note.y1 < legend.y0
