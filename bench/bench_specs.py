@@ -2,11 +2,12 @@
 
 Ten outcomes times ten regressor sets on the listed-firms panel of
 ``bench_fit.py`` (firm and year fixed effects, clustered by firm). chokepoint
-fits them inside :func:`models.reuse.reuse_demeaning`, so the fixed effects
-are prepared once and each column is demeaned once; linearmodels' PanelOLS
-runs the same loop. Each side is a whole process (start-up, reading the
-Parquet file, the 100 fits), in the same run; the coefficients are checked to
-agree and the ratio is printed.
+fits them inside :func:`models.reuse.reuse_demeaning`, so the sample (its rows,
+codes and fixed-effect degrees of freedom) and the fixed effects are prepared
+once and each column is demeaned once; linearmodels' PanelOLS runs the same
+loop. Each side is a whole process (start-up, reading the Parquet file, the
+100 fits), in the same run; the coefficients are checked to agree and the
+ratio is printed.
 
 Usage::
 
