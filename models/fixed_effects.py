@@ -170,10 +170,13 @@ def absorb_columns(design: Design, columns: np.ndarray, *, remember: bool = True
 
 
 def _collinearity_scales(design: Design) -> np.ndarray:
-    """:func:`models.collinearity.collinearity_scale` of the regressors; inside a reuse block, once per column and weights."""
+    """:func:`models.collinearity.collinearity_scale` of each regressor (column by column: a column's temporaries at a time).
+
+    Inside a reuse block once per column and weights.
+    """
     weights = _normalized(design.weights, len(design.y))
     if memory() is None:
-        return collinearity_scale(design.x, weights)
+        return np.array([_collinearity_scale_of(column, weights) for column in design.x.T])
     weights_key = b"" if design.weights is None else digest(design.weights)
     return np.array([
         remembered(("collinearity_scale", digest(np.ascontiguousarray(column)), weights_key),
