@@ -276,11 +276,7 @@ def _collect(pending: list[Future], done: Callable[[int], None] | None) -> list[
     failures: dict[int, Exception] = {}
     for future in as_completed(pending):
         index = index_of[future]
-        try:
-            value, caught[index], failure = future.result()
-        except BrokenProcessPool as exc:
-            raise RuntimeError("a worker process stopped abruptly (out of memory, or a crash in compiled code); "
-                               "rerun with --jobs 1 to see where") from exc
+        value, caught[index], failure = _outcome(future)
         if failure is not None:
             failures[index] = failure
         else:
@@ -358,11 +354,7 @@ class _Staged:
             self.running[self.pool.submit(_run_job, job, self.umask)] = key
 
     def _finished(self, key: tuple[int, ...], future: Future) -> None:
-        try:
-            value, self.caught[key], failure = future.result()
-        except BrokenProcessPool as exc:
-            raise RuntimeError("a worker process stopped abruptly (out of memory, or a crash in compiled code); "
-                               "rerun with --jobs 1 to see where") from exc
+        value, self.caught[key], failure = _outcome(future)
         if failure is not None:
             self.failures[key] = failure
             return
@@ -374,6 +366,15 @@ class _Staged:
             self.follow_ups[key[0]] = len(follow_ups)
             for number, (job, size) in enumerate(follow_ups):
                 heapq.heappush(self.ready, (-size, (key[0], number), job))
+
+
+def _outcome(future: Future) -> tuple[Any, list[CaughtWarning], Exception | None]:
+    """What :func:`_run_job` returned for a finished job; a ``RuntimeError`` if its worker died."""
+    try:
+        return future.result()
+    except BrokenProcessPool as exc:
+        raise RuntimeError("a worker process stopped abruptly (out of memory, or a crash in compiled code); "
+                           "rerun with --jobs 1 to see where") from exc
 
 
 def _warn_again(caught: dict[Any, list[CaughtWarning]], *, keys: Sequence[Any]) -> None:

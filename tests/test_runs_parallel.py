@@ -149,6 +149,12 @@ def test_a_worker_that_dies_is_an_error_not_a_wait():
         workers.run([partial(os._exit, 3), partial(abs, 1)])
 
 
+@in_workers
+def test_a_follow_up_whose_worker_dies_is_an_error_not_a_wait():
+    with Workers(2) as workers, pytest.raises(RuntimeError, match="^a worker process stopped abruptly"):
+        workers.run_then([partial(abs, 1)], lambda index, value: [(partial(os._exit, 3), 1.0)])
+
+
 def test_no_more_workers_start_than_there_are_cores():
     with Workers(10 * usable_cores()) as workers:
         pids = workers.run([partial(pid_and_square, v) for v in range(4 * usable_cores())])
