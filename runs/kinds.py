@@ -176,21 +176,19 @@ class CaseStudies:
             raise InputError(f"{self.name} has no firm sample", fix="leave out --sample")
 
     def load(self, source: DataSource, sample: str | None) -> Any:
-        from models.case_study import DEFAULT_OUTCOMES
         from panel.assemble.options import BuildOptions
         from panel.case_dossier import builtin_cases, case_data
 
         panel = source.panel(BuildOptions(), None)
         folder = None if source.choice.panel_file is not None else source.raw_folder()
-        cases = [(case_data(panel.data, firms, label=label), DEFAULT_OUTCOMES if label == "leaderdrive_like" else ())
-                 for label, firms in builtin_cases(panel.data, folder)]
-        return panel, cases
+        return panel, [case_data(panel.data, firms, label=label) for label, firms in builtin_cases(panel.data, folder)]
 
     def estimate(self, loaded: Any) -> Any:
-        from models.case_study import estimate_case_studies
+        from models.case_study import DEFAULT_OUTCOMES, estimate_case_studies
 
         panel, cases = loaded
-        return estimate_case_studies(panel.data, cases)
+        return estimate_case_studies(
+            panel.data, [(case, DEFAULT_OUTCOMES if case.label == "leaderdrive_like" else ()) for case in cases])
 
     def render(self, results: Any, *, simulated: bool) -> Rendered:
         from report.case_study import DESCRIPTION, TITLE, case_studies_figures, case_studies_tables
@@ -201,7 +199,7 @@ class CaseStudies:
     def manifest(self, loaded: Any, results: Any, choice: Any, files: list[dict[str, Any]]) -> dict[str, Any]:
         panel, cases = loaded
         return {
-            "study": {"name": self.name, "cases": {case.label: list(case.firms) for case, _ in cases}},
+            "study": {"name": self.name, "cases": {case.label: list(case.firms) for case in cases}},
             "data": {**choice.describe(), "files": files},
             "panel": {"options": panel.options.to_dict(), "firms": panel.n_firms, "firm_years": len(panel.data)},
         }
