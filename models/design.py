@@ -160,7 +160,10 @@ def build_design(data: pd.DataFrame, spec: Spec, file: str | None = None) -> Des
     values = {name: _finite_numbers(columns[name], name, file) for name in numeric}
     complete = np.ones(len(data), dtype=bool)
     for name in spec.columns:
-        complete &= ~np.isnan(values[name]) if name in values else columns[name].notna().to_numpy()
+        if name in values:
+            complete &= ~np.isnan(values[name])
+        elif _may_miss(columns[name]):
+            complete &= columns[name].notna().to_numpy()
     n_missing = int((~complete).sum())
     if spec.weights is not None:
         w = values[spec.weights][complete]
@@ -185,7 +188,7 @@ def build_design(data: pd.DataFrame, spec: Spec, file: str | None = None) -> Des
         clusters=sample.clusters,
         time=sample.time,
         weights=(values[spec.weights].copy() if every_row else values[spec.weights][rows]) if spec.weights else None,
-        index=data.index[rows],
+        index=data.index if every_row else data.index[rows],  # indexing by 0..n-1 would take 0.7 ms at 85,000 rows
         n_missing=n_missing,
         n_singletons=sample.n_singletons,
         sample_key=key,
@@ -274,6 +277,11 @@ def _finite_numbers(column: pd.Series, name: str, file: str | None) -> np.ndarra
             fix="replace infinite values by numbers or leave them missing",
         )
     return values
+
+
+def _may_miss(column: pd.Series) -> bool:
+    """Whether a column can hold missing values (columns of numpy integers or booleans cannot)."""
+    return not (isinstance(column.dtype, np.dtype) and column.dtype.kind in "iub")
 
 
 def _column_values(column: pd.Series) -> np.ndarray | pd.api.extensions.ExtensionArray:
