@@ -35,7 +35,7 @@ import signal
 import threading
 import warnings
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, as_completed, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import suppress
 from types import TracebackType
@@ -144,15 +144,14 @@ class Workers:
         Exception
             The exception of the first job in order that failed, the one a run
             in order would meet (an exception that cannot be pickled comes back
-            as a ``RuntimeError`` with its type and message); the jobs not
-            started are cancelled.
+            as a ``RuntimeError`` with its type and message); the jobs after it
+            are not started.
         RuntimeError
             If a worker process died (out of memory, a crash in compiled code).
         """
         if self._pool is None or len(jobs) <= 1:
             return one_after_another(list(jobs), done=done)
-        umask = _umask()
-        return _collect([self._pool.submit(_run_job, job, umask) for job in jobs], done)
+        return [value for value, _ in self.run_then(jobs, _no_follow_ups, done=done)]
 
     def run_then(self, jobs: Sequence[Callable[[], T]], then: Callable[[int, T], Sequence[tuple[Callable[[], Any], float]]],
                  *, done: Callable[[int], None] | None = None) -> list[tuple[T, list[Any]]]:
@@ -268,28 +267,9 @@ def _start(pool: ProcessPoolExecutor, count: int) -> None:
             pool.submit(int)
 
 
-def _collect(pending: list[Future], done: Callable[[int], None] | None) -> list[Any]:
-    """The values of the submitted jobs in order; their warnings raised here in order; the first failure raised."""
-    index_of = {future: index for index, future in enumerate(pending)}
-    values: dict[int, Any] = {}
-    caught: dict[int, list[CaughtWarning]] = {}
-    failures: dict[int, Exception] = {}
-    for future in as_completed(pending):
-        index = index_of[future]
-        value, caught[index], failure = _outcome(future)
-        if failure is not None:
-            failures[index] = failure
-        else:
-            values[index] = value
-            if done is not None:
-                done(index)
-        if failures and all(i in values for i in range(min(failures))):
-            for other in pending:
-                other.cancel()
-            _warn_again(caught, keys=range(min(failures) + 1))
-            raise failures[min(failures)]
-    _warn_again(caught, keys=range(len(pending)))
-    return [values[index] for index in range(len(pending))]
+def _no_follow_ups(index: int, value: Any) -> list[tuple[Callable[[], Any], float]]:
+    """No job follows (:meth:`Workers.run` is :meth:`Workers.run_then` without follow-ups)."""
+    return []
 
 
 def _one_then_another(jobs: Sequence[Callable[[], T]], then: Callable[[int, T], Sequence[tuple[Callable[[], Any], float]]],
@@ -305,7 +285,7 @@ def _one_then_another(jobs: Sequence[Callable[[], T]], then: Callable[[int, T], 
 
 
 class _Staged:
-    """The scheduler of :meth:`Workers.run_then` on a pool.
+    """The scheduler of :meth:`Workers.run_then` (and so of :meth:`Workers.run`) on a pool.
 
     Every job has a key in the order of a run one after another: ``(i,)`` for
     first job ``i``, ``(i, k)`` for its ``k``-th follow-up.  After a failure
