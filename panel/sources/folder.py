@@ -242,8 +242,8 @@ def load_folder(
 
 
 def _bytes(files: list[Path]) -> int:
-    """The size of ``files`` together (a file, or a folder of parts, as the file system gives it)."""
-    return sum(path.stat().st_size for path in files if path.is_file())
+    """The size of ``files`` together (every path of a table is a file: see :func:`discover`, :func:`_entry_files`)."""
+    return sum(path.stat().st_size for path in files)
 
 
 def _load_entry(name: str, entry: Mapping, files: list[Path], base: Path, cutoff_year: int,
